@@ -36,7 +36,7 @@ export interface ModuleErrorOptions {
 
 /** An error that knows its stable code; everything thrown across a module boundary is one. */
 export class ModuleError extends Error {
-  readonly name = 'ModuleError';
+  override readonly name = 'ModuleError';
   readonly field: string | null;
   readonly data: Record<string, unknown> | undefined;
   readonly recoverable: boolean;
