@@ -49,3 +49,88 @@ export interface VideoWriter extends EventEmitter<VideoWriterEvents> {
 export interface VideoWriterFactory {
   open(options: VideoWriterOptions): Promise<VideoWriter>;
 }
+
+export interface TrialPaths {
+  readonly outputDir: string;
+  readonly videoPath: string;
+  readonly timingPath: string;
+  readonly metadataPath: string;
+  /** True when the natural name was taken and a free one was chosen instead. */
+  readonly renamed: boolean;
+}
+
+/** Everything a trial's files say about where they came from. */
+export interface TrialContext {
+  /** "backend:stable_id", the camera_id reported in statuses. */
+  readonly cameraId: string;
+  readonly backend: string;
+  readonly stableId: string;
+  readonly name: string;
+  readonly devicePath: string;
+  readonly sessionId: string | null;
+  readonly trialNumber: number;
+  readonly trialLabel: string | null;
+  readonly captureMode: CaptureMode;
+  readonly recordMode: CaptureMode;
+  readonly ffmpegVersion: string;
+}
+
+export type StopReason =
+  | 'command' | 'disk_low' | 'storage_critical' | 'device_lost' | 'encoder_failed'
+  | 'session_stopped' | 'device_replaced' | 'shutdown';
+
+export interface TrialStats {
+  readonly framesRecorded: number;
+  /** Frames lost inside the trial window: source gaps plus queue drops. */
+  readonly framesDropped: number;
+  readonly queueDepth: number;
+  readonly currentFile: string;
+  /** Wall-clock time the first part started, seconds since the epoch. */
+  readonly startedUnix: number;
+  readonly elapsedSeconds: number;
+  /** Recorded frames per second over the last second or so. */
+  readonly recordFps: number;
+  readonly nextFrameIndex: number;
+}
+
+export interface TrialSummary {
+  readonly framesRecorded: number;
+  readonly framesDropped: number;
+  readonly durationSeconds: number;
+  readonly actualFps: number;
+  readonly paths: TrialPaths;
+  /** Every video part of the trial, in order (more than one after resume or rotation). */
+  readonly videoFiles: readonly string[];
+  readonly reason: StopReason;
+}
+
+export interface TrialRecorderEvents {
+  /** The video writer failed; the trial was finished with reason encoder_failed. */
+  failed: (error: ModuleError, summary: TrialSummary) => void;
+}
+
+/**
+ * One trial: video part(s), the timing CSV and the metadata CSV, kept consistent.
+ * finish() finalizes all three; resume() continues the same trial into a new video part,
+ * appending to the same timing CSV with frame_index continuing.
+ */
+export interface TrialRecorder extends EventEmitter<TrialRecorderEvents> {
+  readonly paths: TrialPaths;
+  readonly context: TrialContext;
+  readonly active: boolean;
+  /** Called for every captured frame while the trial is active; cheap and synchronous. */
+  onFrame(frame: CapturedFrame): void;
+  stats(): TrialStats;
+  finish(reason: StopReason): Promise<TrialSummary>;
+  resume(): Promise<{ readonly videoPath: string; readonly nextFrameIndex: number }>;
+}
+
+export interface TrialRecorderStartOptions {
+  readonly context: TrialContext;
+  readonly paths: TrialPaths;
+  readonly writer: Omit<VideoWriterOptions, 'path' | 'captureMode' | 'recordMode'>;
+}
+
+export interface TrialRecorderFactory {
+  start(options: TrialRecorderStartOptions): Promise<TrialRecorder>;
+}
