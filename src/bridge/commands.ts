@@ -1,0 +1,73 @@
+import type { ValidateFunction } from 'ajv/dist/2020.js';
+import { ModuleError } from '../errors/codes.js';
+import type { CommandPayloads } from '../generated/schema-types.js';
+import { compiled, createAjv, describeProblem } from '../config/schema_registry.js';
+
+export type CanonicalCommand = keyof CommandPayloads;
+
+/** Other names the seeds and hosts use for the same commands. */
+export const COMMAND_ALIASES = {
+  record: 'start_recording',
+  pause: 'stop_recording',
+  pause_recording: 'stop_recording',
+} as const satisfies Record<string, CanonicalCommand>;
+
+export type CommandAlias = keyof typeof COMMAND_ALIASES;
+export type CommandName = CanonicalCommand | CommandAlias;
+
+export const CANONICAL_COMMANDS: readonly CanonicalCommand[] = [
+  'assign_device', 'unassign_device', 'unassign_all_devices', 'start_recording', 'stop_recording',
+  'resume_recording', 'start_session', 'stop_session', 'apply_config', 'control_change', 'reprobe',
+  'get_status', 'quit',
+];
+
+export const ALL_COMMAND_NAMES: readonly CommandName[] = [
+  ...CANONICAL_COMMANDS, ...(Object.keys(COMMAND_ALIASES) as CommandAlias[]),
+];
+
+export type ParsedCommand = {
+  [K in CanonicalCommand]: {
+    /** The name as the host sent it, lower-cased. */
+    readonly name: string;
+    readonly canonical: K;
+    readonly payload: CommandPayloads[K];
+    readonly commandId: string | undefined;
+  };
+}[CanonicalCommand];
+
+export function canonicalName(name: string): CanonicalCommand | undefined {
+  const lower = name.toLowerCase();
+  if ((CANONICAL_COMMANDS as readonly string[]).includes(lower)) return lower as CanonicalCommand;
+  return (COMMAND_ALIASES as Record<string, CanonicalCommand>)[lower];
+}
+
+/** Checks a command's name and payload against schemas/commands before anything acts on it. */
+export class CommandValidator {
+  private readonly validators = new Map<CanonicalCommand, ValidateFunction>();
+
+  constructor() {
+    const ajv = createAjv({ useDefaults: false });
+    for (const name of CANONICAL_COMMANDS) this.validators.set(name, compiled(ajv, `commands/${name}.schema.json`));
+  }
+
+  parse(name: unknown, payload: unknown): ParsedCommand {
+    if (typeof name !== 'string' || name.length === 0) {
+      throw new ModuleError('INVALID_PARAMS', "missing field 'command' (a non-empty string)", { field: 'command' });
+    }
+    const canonical = canonicalName(name);
+    if (!canonical) {
+      throw new ModuleError('UNKNOWN_COMMAND', `Unknown command: ${name.slice(0, 64)}`, { field: 'command' });
+    }
+    const body = payload ?? {};
+    if (typeof body !== 'object' || Array.isArray(body)) {
+      throw new ModuleError('INVALID_PARAMS', `${canonical}: payload must be an object`, { field: '' });
+    }
+    const validate = this.validators.get(canonical);
+    if (validate && !validate(body)) {
+      const problem = describeProblem(validate.errors);
+      throw new ModuleError('INVALID_PARAMS', `${name}: ${problem.message}`, { field: problem.field });
+    }
+    const commandId = (body as { command_id?: string }).command_id;
+    return { name: name.toLowerCase(), canonical, payload: body, commandId } as ParsedCommand;
+  }
+}

@@ -1,0 +1,240 @@
+import 'reflect-metadata';
+import { inject, injectable } from 'tsyringe';
+import { ModuleError, toModuleError } from '../errors/codes.js';
+import { TOKENS } from '../di/tokens.js';
+import type { Logger } from '../host/logger.js';
+import type { ConfigStore } from '../config/config_store.js';
+import type { FfmpegProvider } from '../ffmpeg/provider.js';
+import type { ProcessRegistry } from '../process/owned_process.js';
+import type { CaptureExit, CaptureSourceFactory, DeviceProbe } from '../camera_core/types.js';
+import type { DiskGuard } from '../storage/disk_guard.js';
+import type { StopReason, TrialRecorder, TrialRecorderFactory } from '../storage/types.js';
+import type { StatusCallback } from './statuses.js';
+import { StatusReporter } from './status_reporter.js';
+import { SerialQueue } from './command_queue.js';
+import { CommandValidator, type ParsedCommand } from './commands.js';
+import { checkAllowed, type RuntimeState } from './state_machine.js';
+import { CameraSession } from './camera_session.js';
+import { PeriodicTask, telemetrySnapshot } from './telemetry.js';
+import { CommandHandlers } from './command_handlers.js';
+import { MODULE_NAME, MODULE_VERSION, HOST_API_VERSION } from '../module_info.js';
+
+/**
+ * The module's one runtime: every host (in-process bus, stdio, demo) hands commands to
+ * handle(). Commands and internal events (capture lost, disk low) run through one serial
+ * queue, each command is validated against its schema and checked against the state
+ * machine before a handler runs, and every outcome is reported as a status.
+ */
+@injectable()
+export class CamerasRuntime {
+  readonly reporter: StatusReporter;
+  private readonly validator = new CommandValidator();
+  private readonly queue = new SerialQueue();
+  private readonly telemetry: PeriodicTask;
+  private readonly handlers: CommandHandlers;
+
+  camera: CameraSession | null = null;
+  trial: TrialRecorder | null = null;
+  /** The last trial, finished by pause, that resume_recording may continue. */
+  pausedTrial: TrialRecorder | null = null;
+  session: { id: string | null; dir: string | null; lastTrial: number } = { id: null, dir: null, lastTrial: 0 };
+  private closed = false;
+
+  constructor(
+    @inject(TOKENS.StatusCallback) statusCallback: StatusCallback,
+    @inject(TOKENS.Logger) readonly logger: Logger,
+    @inject(TOKENS.ConfigStore) readonly config: ConfigStore,
+    @inject(TOKENS.InstanceId) readonly instanceId: string | null,
+    @inject(TOKENS.FfmpegProvider) readonly ffmpeg: FfmpegProvider,
+    @inject(TOKENS.ProcessRegistry) readonly processes: ProcessRegistry,
+    @inject(TOKENS.DeviceProbe) readonly probe: DeviceProbe,
+    @inject(TOKENS.CaptureSourceFactory) readonly captureFactory: CaptureSourceFactory,
+    @inject(TOKENS.TrialRecorderFactory) readonly trialFactory: TrialRecorderFactory,
+    @inject(TOKENS.DiskGuard) readonly diskGuard: DiskGuard,
+  ) {
+    this.reporter = new StatusReporter(statusCallback, logger);
+    this.telemetry = new PeriodicTask(() => this.emitTelemetry());
+    this.handlers = new CommandHandlers(this);
+  }
+
+  get state(): RuntimeState {
+    if (this.closed) return 'closed';
+    if (!this.camera) return 'idle';
+    if (this.trial?.active) return 'recording';
+    return this.pausedTrial ? 'paused' : 'capturing';
+  }
+
+  /** Locates ffmpeg, starts telemetry and the disk guard, reports ready. Runs before any queued command. */
+  initialize(): Promise<void> {
+    return this.queue.push(() => this.start());
+  }
+
+  private async start(): Promise<void> {
+    await this.ffmpeg.initialize();
+    const config = this.config.current;
+    this.telemetry.start(config.telemetry.emit_interval_ms);
+    this.watchDisk(config.storage.base_path);
+    this.reporter.report('ready', {
+      module: MODULE_NAME, version: MODULE_VERSION, instance_id: this.instanceId, host_api: HOST_API_VERSION,
+      ffmpeg: this.ffmpegPayload(),
+    });
+    const missing = this.ffmpeg.error;
+    if (missing) this.reportError(null, missing);
+  }
+
+  /** Queues one command; resolves when it has been handled and answered. Never rejects. */
+  handle(command: unknown, payload: unknown): Promise<void> {
+    return this.queue.push(() => this.run(command, payload));
+  }
+
+  /** Finalizes any trial, releases the camera and stops every child. Idempotent. */
+  async shutdown(): Promise<void> {
+    await this.queue.push(async () => {
+      await this.close('shutdown');
+    });
+  }
+
+  /** Answers input that never became a command (not JSON, not an object) in its place in the queue. */
+  rejectInput(error: ModuleError): Promise<void> {
+    return this.queue.push(async () => this.reportError(null, error));
+  }
+
+  /** Resolves when everything received so far has been handled. */
+  idle(): Promise<void> {
+    return this.queue.idle();
+  }
+
+  get queueDepth(): number {
+    return this.queue.depth;
+  }
+
+  private async run(command: unknown, payload: unknown): Promise<void> {
+    let parsed: ParsedCommand;
+    try {
+      parsed = this.validator.parse(command, payload);
+    } catch (err) {
+      const commandId = typeof payload === 'object' && payload !== null ? (payload as { command_id?: unknown }).command_id : undefined;
+      await this.reporter.within(typeof commandId === 'string' ? commandId : undefined, async () =>
+        this.reportError(typeof command === 'string' ? command.slice(0, 64) : null, toModuleError(err)));
+      return;
+    }
+    await this.reporter.within(parsed.commandId, async () => {
+      const refusal = checkAllowed(parsed.canonical, this.state, this.session.id);
+      if (refusal) {
+        this.reportError(parsed.name, refusal);
+        return;
+      }
+      try {
+        await this.handlers.dispatch(parsed);
+      } catch (err) {
+        this.reportError(parsed.name, toModuleError(err));
+      }
+    });
+  }
+
+  reportError(command: string | null, error: ModuleError): void {
+    if (error.kind === 'INTERNAL') this.logger.error('command failed', { command, error: error.message, stack: error.stack });
+    this.reporter.report('error', {
+      command,
+      error: error.message,
+      code: error.code,
+      recoverable: error.recoverable,
+      field: error.field,
+      session_id: this.session.id,
+      ...(error.data ? { data: error.data } : {}),
+    });
+  }
+
+  ffmpegPayload(): { path: string; version: string; source: string } | null {
+    const info = this.ffmpeg.current;
+    return info ? { path: info.path, version: info.version, source: info.source } : null;
+  }
+
+  guardOptions(): { diskFreeGbMin: number; checkIntervalMs: number } {
+    const { guard } = this.config.current;
+    return { diskFreeGbMin: guard.disk_free_gb_min, checkIntervalMs: guard.check_interval_ms };
+  }
+
+  /** Watches the volume of dir; falling below guard.disk_free_gb_min ends a running trial. */
+  watchDisk(dir: string): void {
+    this.diskGuard.start(dir, this.guardOptions(), (freeGb, minGb) => {
+      void this.queue.push(() => this.onDiskLow(dir, freeGb, minGb));
+    });
+  }
+
+  restartTelemetry(): void {
+    this.telemetry.start(this.config.current.telemetry.emit_interval_ms);
+  }
+
+  /** Routes captured frames to the active trial and turns an unexpected capture end into a queued event. */
+  attachCamera(camera: CameraSession): void {
+    this.camera = camera;
+    camera.capture.on('frame', (frame) => {
+      if (this.trial?.active) this.trial.onFrame(frame);
+    });
+    camera.capture.on('ended', (exit) => {
+      void this.queue.push(() => this.onCaptureEnded(camera, exit));
+    });
+  }
+
+  watchTrial(trial: TrialRecorder): void {
+    trial.on('failed', (error, summary) => {
+      void this.queue.push(async () => {
+        if (this.trial !== trial) return;
+        this.trial = null;
+        this.reportError(null, error);
+        this.handlers.reportStopped(trial, summary);
+      });
+    });
+  }
+
+  /** Ends the running trial (if any) with a reason and reports recording_stopped. */
+  async finishTrial(reason: StopReason): Promise<void> {
+    const trial = this.trial;
+    if (!trial?.active) return;
+    this.trial = null;
+    const summary = await trial.finish(reason);
+    this.pausedTrial = reason === 'command' ? trial : null;
+    this.handlers.reportStopped(trial, summary);
+  }
+
+  async releaseCamera(reason: StopReason): Promise<string | null> {
+    await this.finishTrial(reason);
+    this.pausedTrial = null;
+    const camera = this.camera;
+    if (!camera) return null;
+    this.camera = null;
+    await camera.close();
+    this.reporter.report('device_released', { camera_id: camera.cameraId, device_id: camera.deviceId });
+    return camera.cameraId;
+  }
+
+  async close(reason: StopReason): Promise<void> {
+    if (this.closed) return;
+    await this.releaseCamera(reason);
+    this.closed = true;
+    this.telemetry.stop();
+    this.diskGuard.stop();
+    await this.processes.stopAll();
+  }
+
+  private async onCaptureEnded(camera: CameraSession, exit: CaptureExit): Promise<void> {
+    if (this.camera !== camera || exit.requested) return;
+    await this.finishTrial('device_lost');
+    this.pausedTrial = null;
+    this.camera = null;
+    await camera.close();
+    const detail = exit.stderrTail.trim().split('\n').pop() ?? '';
+    const error = new ModuleError('DEVICE_LOST', `Capture from ${camera.identity.devicePath} ended unexpectedly${detail ? `: ${detail}` : ''}`);
+    this.reporter.report('device_error', { camera_id: camera.cameraId, device_id: camera.deviceId, error: error.message, code: error.code });
+  }
+
+  private async onDiskLow(dir: string, freeGb: number, minGb: number): Promise<void> {
+    await this.finishTrial('disk_low');
+    this.reporter.report('disk_low', { free_gb: Math.round(freeGb * 100) / 100, min_required_gb: minGb, path: dir });
+  }
+
+  private emitTelemetry(): void {
+    if (this.camera && !this.closed) this.reporter.report('telemetry', telemetrySnapshot(this.camera, this.trial));
+  }
+}

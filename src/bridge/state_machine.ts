@@ -1,0 +1,50 @@
+import { ModuleError } from '../errors/codes.js';
+import type { CanonicalCommand } from './commands.js';
+
+/**
+ * idle: no camera. capturing: camera open, frames flow, nothing is written.
+ * recording: a trial is being written. paused: capturing, and the last trial can be resumed.
+ * closed: after quit or shutdown.
+ */
+export type RuntimeState = 'idle' | 'capturing' | 'recording' | 'paused' | 'closed';
+
+type Rule = (state: RuntimeState, sessionId: string | null) => ModuleError | null;
+
+const ok: Rule = () => null;
+const needsDevice: Rule = (state) => (state === 'idle' ? new ModuleError('NO_DEVICE') : null);
+const notWhileRecording = (what: string): Rule => (state, sessionId) =>
+  state === 'recording'
+    ? new ModuleError('ALREADY_RECORDING', `Camera is currently recording; ${what}`, { data: { session_id: sessionId } })
+    : null;
+const all = (...rules: Rule[]): Rule => (state, sessionId) => {
+  for (const rule of rules) {
+    const error = rule(state, sessionId);
+    if (error) return error;
+  }
+  return null;
+};
+
+/** Which command is legal in which state; an illegal one gets the error returned here. */
+const RULES: Record<CanonicalCommand, Rule> = {
+  assign_device: ok,
+  unassign_device: needsDevice,
+  unassign_all_devices: ok,
+  start_recording: all(needsDevice, notWhileRecording('pause it first')),
+  stop_recording: all(needsDevice, (state) => (state === 'recording' ? null : new ModuleError('NOT_RECORDING'))),
+  resume_recording: all(needsDevice, notWhileRecording('nothing to resume'), (state) =>
+    state === 'paused' ? null : new ModuleError('INVALID_STATE', 'No paused trial to resume')),
+  start_session: notWhileRecording('pause it before starting a new session'),
+  stop_session: ok,
+  apply_config: ok,
+  control_change: needsDevice,
+  reprobe: needsDevice,
+  get_status: ok,
+  quit: ok,
+};
+
+export function checkAllowed(command: CanonicalCommand, state: RuntimeState, sessionId: string | null): ModuleError | null {
+  if (state === 'closed' && command !== 'get_status' && command !== 'quit') {
+    return new ModuleError('SHUTTING_DOWN', 'Module is shut down', { recoverable: false });
+  }
+  return RULES[command](state, sessionId);
+}

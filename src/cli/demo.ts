@@ -1,0 +1,93 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { ReferenceHost } from '../host/reference_host.js';
+import { FfprobeLocator } from '../ffmpeg/locate_ffprobe.js';
+import { checkRecording } from '../verify/recording_check.js';
+import { formatStatus } from '../view/status_line.js';
+
+export interface DemoOptions {
+  readonly out?: string;
+  readonly seconds?: string;
+  readonly cameras?: string;
+  readonly camera?: string;
+  readonly print: (line: string) => void;
+}
+
+const DEFAULT_CAMERA = 'synthetic:1280x720@30';
+
+function positive(value: string | undefined, fallback: number, name: string, max: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0 || n > max) throw new Error(`--${name} must be a number in (0, ${max}], got ${value}`);
+  return n;
+}
+
+function freshFolder(out: string | undefined): string {
+  if (out) {
+    fs.mkdirSync(out, { recursive: true });
+    return path.resolve(out);
+  }
+  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  return fs.mkdtempSync(path.resolve(`demo-output-${stamp}-`));
+}
+
+/**
+ * The main job, end to end: the reference host loads the module through its manifest,
+ * assigns synthetic camera(s), records one trial, pauses, and checks every file with
+ * ffprobe frame for frame. Exit code 0 only when every check passed.
+ */
+export async function runDemo(options: DemoOptions): Promise<number> {
+  const seconds = positive(options.seconds, 3, 'seconds', 3600);
+  const count = Math.round(positive(options.cameras, 1, 'cameras', 16));
+  const spec = options.camera ?? DEFAULT_CAMERA;
+  const outDir = freshFolder(options.out);
+  const { print } = options;
+  print(`cameras-usb2 demo: ${count} camera(s) of ${spec}, ${seconds} s, writing into ${outDir}`);
+  const hosts = Array.from({ length: count }, (_, i) => new ReferenceHost({
+    instanceId: `demo-cam${i + 1}`,
+    config: { storage: { base_path: outDir }, telemetry: { emit_interval_ms: 1000 } },
+    onStatus: (m) => print(`[cam${i + 1}] ${formatStatus(m)}`),
+  }));
+  try {
+    await Promise.all(hosts.map((h) => h.start()));
+    const assigned = await Promise.all(hosts.map(async (h, i) => {
+      h.send('start_session', { session_id: 'demo', session_dir: outDir });
+      h.send('assign_device', { camera_id: { backend: 'synthetic', stable_id: `cam${i + 1}` }, descriptor: { name: `demo cam${i + 1}`, device_path: spec } });
+      return Promise.race([h.waitFor('device_ready', 15_000), h.waitFor('device_error', 15_000)]);
+    }));
+    const failed = assigned.find((s) => s.status === 'device_error');
+    if (failed) throw new Error(`camera could not be opened: ${JSON.stringify(failed.data)}`);
+    await Promise.all(hosts.map((h) => h.request('record', { trial_number: 1, trial_label: 'demo trial' })));
+    await new Promise((r) => setTimeout(r, seconds * 1000));
+    await Promise.all(hosts.map((h) => h.request('pause')));
+    return await verify(hosts, print);
+  } finally {
+    await Promise.all(hosts.map((h) => h.stop()));
+  }
+}
+
+async function verify(hosts: readonly ReferenceHost[], print: (line: string) => void): Promise<number> {
+  const ready = hosts[0]?.statuses.find((m) => m.status === 'ready');
+  const ffmpegPath = ready?.status === 'ready' ? ready.data.ffmpeg?.path ?? null : null;
+  const ffprobe = await new FfprobeLocator().locate(ffmpegPath);
+  let ok = true;
+  print('');
+  print(`checking with ffprobe ${ffprobe.version} (${ffprobe.path})`);
+  for (const [i, host] of hosts.entries()) {
+    const stopped = host.statuses.find((m) => m.status === 'recording_stopped');
+    if (stopped?.status !== 'recording_stopped') {
+      print(`[cam${i + 1}] FAILED: no recording_stopped status`);
+      ok = false;
+      continue;
+    }
+    const check = await checkRecording(ffprobe.path, stopped.data.video_files, stopped.data.timing_path);
+    const agree = check.problems.length === 0 && check.rows === stopped.data.frames_recorded;
+    ok &&= agree && check.rows > 0;
+    for (const file of check.files) print(`[cam${i + 1}] video    ${file.path}  (${file.stream.codec} ${file.stream.width}x${file.stream.height}, ${file.packets} frames)`);
+    print(`[cam${i + 1}] timing   ${stopped.data.timing_path}  (${check.rows} rows)`);
+    print(`[cam${i + 1}] metadata ${stopped.data.metadata_path}`);
+    print(`[cam${i + 1}] ${agree ? 'OK' : 'MISMATCH'}: frames in file ${check.packets} = timing rows ${check.rows} = frames_recorded ${stopped.data.frames_recorded}; every video_pts equals its packet pts${agree ? '' : ` — ${check.problems.join('; ')}`}`);
+  }
+  print(ok ? 'demo OK: video and timing files agree frame for frame' : 'demo FAILED');
+  return ok ? 0 : 1;
+}

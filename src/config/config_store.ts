@@ -1,0 +1,30 @@
+import { ModuleError } from '../errors/codes.js';
+import type { CamerasConfig } from '../generated/schema-types.js';
+import type { ResolvedConfig } from './config.js';
+import { diffConfig, type ConfigChange } from './config_changes.js';
+import { mergeConfig } from './resolve.js';
+
+/** The live configuration of one module instance. */
+export class ConfigStore {
+  constructor(private value: ResolvedConfig) {}
+
+  get current(): ResolvedConfig {
+    return this.value;
+  }
+
+  /** Validates the merged result first; nothing changes unless all of it is valid. */
+  preview(patch: CamerasConfig): { next: ResolvedConfig; changes: ConfigChange[] } {
+    let next: ResolvedConfig;
+    try {
+      next = mergeConfig(this.value, patch);
+    } catch (err) {
+      if (err instanceof ModuleError) throw err;
+      throw new ModuleError('INVALID_PARAMS', String(err));
+    }
+    return { next, changes: diffConfig(this.value, next) };
+  }
+
+  commit(next: ResolvedConfig): void {
+    this.value = next;
+  }
+}

@@ -1,0 +1,35 @@
+import type { Ajv2020 } from 'ajv/dist/2020.js';
+import { ModuleError } from '../errors/codes.js';
+import type { CamerasConfig } from '../generated/schema-types.js';
+import type { ResolvedConfig } from './config.js';
+import { compiled, createAjv, describeProblem } from './schema_registry.js';
+
+const SECTIONS = ['preview', 'record', 'storage', 'guard', 'telemetry', 'capture', 'ffmpeg'] as const;
+
+let defaultsAjv: Ajv2020 | undefined;
+
+/** Validates a whole configuration and fills every default; throws INVALID_PARAMS naming the field. */
+export function resolveConfig(input: unknown = {}): ResolvedConfig {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    throw new ModuleError('INVALID_PARAMS', 'configuration must be an object', { field: 'config' });
+  }
+  const copy = structuredClone(input) as Record<string, unknown>;
+  for (const section of SECTIONS) copy[section] ??= {};
+  defaultsAjv ??= createAjv({ useDefaults: true });
+  const validate = compiled(defaultsAjv, 'config.schema.json');
+  if (!validate(copy)) {
+    const problem = describeProblem(validate.errors);
+    throw new ModuleError('INVALID_PARAMS', `invalid configuration: ${problem.message}`, { field: problem.field });
+  }
+  return copy as unknown as ResolvedConfig;
+}
+
+/** Section-wise merge of a partial configuration onto a complete one (the result is validated again). */
+export function mergeConfig(base: ResolvedConfig, patch: CamerasConfig): ResolvedConfig {
+  const merged: Record<string, unknown> = structuredClone(base);
+  for (const [section, values] of Object.entries(patch)) {
+    if (values === undefined) continue;
+    merged[section] = { ...(merged[section] as object), ...(values as object) };
+  }
+  return resolveConfig(merged);
+}

@@ -1,0 +1,83 @@
+import 'reflect-metadata';
+import { container as rootContainer, instanceCachingFactory, type DependencyContainer } from 'tsyringe';
+import { TOKENS, type TokenName } from './tokens.js';
+import { ConfigStore } from '../config/config_store.js';
+import { resolveConfig } from '../config/resolve.js';
+import type { StatusCallback } from '../bridge/statuses.js';
+import { silentLogger, type Logger } from '../host/logger.js';
+import { SystemClock } from '../time/clock.js';
+import { NodeProcessSpawner } from '../process/spawner.js';
+import { ProcessRegistry } from '../process/owned_process.js';
+import { FfmpegProvider } from '../ffmpeg/provider.js';
+import { FfmpegLocator } from '../ffmpeg/locate.js';
+import { SyntheticDeviceProbe } from '../camera_core/synthetic_probe.js';
+import { FfmpegCaptureSourceFactory } from '../camera_core/ffmpeg_capture_source.js';
+import { DefaultVideoWriterFactory } from '../storage/video_writer_factory.js';
+import { DefaultTrialRecorderFactory } from '../storage/trial_recorder.js';
+import { DiskGuard, SystemDiskStatsProvider } from '../storage/disk_guard.js';
+import type { CaptureSourceFactory } from '../camera_core/types.js';
+import type { VideoWriterFactory } from '../storage/types.js';
+
+type Instances = { [K in TokenName]: (typeof TOKENS)[K] extends import('tsyringe').InjectionToken<infer T> ? T : never };
+export type ServiceOverrides = Partial<Instances>;
+
+export interface ContainerOptions {
+  readonly statusCallback: StatusCallback;
+  readonly config?: unknown;
+  readonly logger?: Logger;
+  readonly instanceId?: string;
+  readonly overrides?: ServiceOverrides;
+}
+
+const cached = <T>(make: (c: DependencyContainer) => T) => ({ useFactory: instanceCachingFactory<T>(make) });
+
+/**
+ * One child container per module instance: its own config, clock, processes and factories,
+ * so two cameras in one process share nothing and tests swap any part for a fake.
+ */
+export function createModuleContainer(options: ContainerOptions): DependencyContainer {
+  const c = rootContainer.createChildContainer();
+  const config = new ConfigStore(resolveConfig(options.config ?? {}));
+  c.register(TOKENS.StatusCallback, { useValue: options.statusCallback });
+  c.register(TOKENS.Logger, { useValue: options.logger ?? silentLogger });
+  c.register(TOKENS.ConfigStore, { useValue: config });
+  c.register(TOKENS.InstanceId, { useValue: options.instanceId ?? null });
+  c.register(TOKENS.Clock, cached(() => new SystemClock()));
+  c.register(TOKENS.ProcessSpawner, cached(() => new NodeProcessSpawner()));
+  c.register(TOKENS.ProcessRegistry, cached((r) => new ProcessRegistry(r.resolve(TOKENS.ProcessSpawner))));
+  c.register(TOKENS.FfmpegProvider, cached((r) => new FfmpegProvider(() =>
+    new FfmpegLocator({ configPath: config.current.ffmpeg.path ?? null, spawner: r.resolve(TOKENS.ProcessSpawner) }).locate())));
+  c.register(TOKENS.DeviceProbe, cached((r) => new SyntheticDeviceProbe(r.resolve(TOKENS.FfmpegProvider))));
+  c.register(TOKENS.CaptureSourceFactory, cached((r) => lazyCaptureFactory(r)));
+  c.register(TOKENS.VideoWriterFactory, cached((r) => lazyWriterFactory(r)));
+  c.register(TOKENS.TrialRecorderFactory, cached((r) =>
+    new DefaultTrialRecorderFactory(r.resolve(TOKENS.VideoWriterFactory), r.resolve(TOKENS.Clock))));
+  c.register(TOKENS.DiskStatsProvider, cached(() => new SystemDiskStatsProvider()));
+  c.register(TOKENS.DiskGuard, cached((r) => new DiskGuard(r.resolve(TOKENS.DiskStatsProvider), r.resolve(TOKENS.Logger))));
+  for (const [name, value] of Object.entries(options.overrides ?? {})) {
+    c.register(TOKENS[name as TokenName] as symbol, { useValue: value });
+  }
+  return c;
+}
+
+/** The capture factory needs the located ffmpeg, which exists only after initialize(). */
+function lazyCaptureFactory(r: DependencyContainer): CaptureSourceFactory {
+  let real: CaptureSourceFactory | undefined;
+  return {
+    create: (request) => {
+      const factory = (real ??= new FfmpegCaptureSourceFactory(
+        r.resolve(TOKENS.ProcessRegistry), r.resolve(TOKENS.FfmpegProvider).require(), r.resolve(TOKENS.Clock)));
+      return factory.create(request);
+    },
+  };
+}
+
+function lazyWriterFactory(r: DependencyContainer): VideoWriterFactory {
+  let real: VideoWriterFactory | undefined;
+  return {
+    open: (options) => {
+      const factory = (real ??= new DefaultVideoWriterFactory(r.resolve(TOKENS.FfmpegProvider).require(), r.resolve(TOKENS.ProcessRegistry)));
+      return factory.open(options);
+    },
+  };
+}

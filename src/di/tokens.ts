@@ -1,0 +1,36 @@
+import type { InjectionToken } from 'tsyringe';
+import type { CaptureSourceFactory, DeviceProbe } from '../camera_core/types.js';
+import type { ConfigStore } from '../config/config_store.js';
+import type { FfmpegProvider } from '../ffmpeg/provider.js';
+import type { Logger } from '../host/logger.js';
+import type { ProcessRegistry } from '../process/owned_process.js';
+import type { ProcessSpawner } from '../process/spawner.js';
+import type { DiskGuard, DiskStatsProvider } from '../storage/disk_guard.js';
+import type { TimingWriterFactory } from '../storage/timing_writer.js';
+import type { TrialRecorderFactory, VideoWriterFactory } from '../storage/types.js';
+import type { StatusCallback } from '../bridge/statuses.js';
+import type { Clock } from '../time/clock.js';
+
+const token = <T>(name: string): InjectionToken<T> => Symbol(name) as InjectionToken<T>;
+
+/** Everything a module instance is wired from; tests replace any of them with fakes. */
+export const TOKENS = {
+  Logger: token<Logger>('Logger'),
+  StatusCallback: token<StatusCallback>('StatusCallback'),
+  ConfigStore: token<ConfigStore>('ConfigStore'),
+  InstanceId: token<string | null>('InstanceId'),
+  Clock: token<Clock>('Clock'),
+  ProcessSpawner: token<ProcessSpawner>('ProcessSpawner'),
+  ProcessRegistry: token<ProcessRegistry>('ProcessRegistry'),
+  FfmpegProvider: token<FfmpegProvider>('FfmpegProvider'),
+  DeviceProbe: token<DeviceProbe>('DeviceProbe'),
+  CaptureSourceFactory: token<CaptureSourceFactory>('CaptureSourceFactory'),
+  /** The encoder: turns frames into a video file (passthrough or re-encode). */
+  VideoWriterFactory: token<VideoWriterFactory>('VideoWriterFactory'),
+  TimingWriterFactory: token<TimingWriterFactory>('TimingWriterFactory'),
+  TrialRecorderFactory: token<TrialRecorderFactory>('TrialRecorderFactory'),
+  DiskStatsProvider: token<DiskStatsProvider>('DiskStatsProvider'),
+  DiskGuard: token<DiskGuard>('DiskGuard'),
+} as const;
+
+export type TokenName = keyof typeof TOKENS;

@@ -1,0 +1,85 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { EventEmitter } from 'eventemitter3';
+import { createCamerasModule, type CamerasModuleHandle } from '../../src/module_factory.js';
+import type { HostBusEvents } from '../../src/host/contract.js';
+import type { StatusMessage, StatusName } from '../../src/bridge/statuses.js';
+import { FfmpegProvider } from '../../src/ffmpeg/provider.js';
+import type { DiskStatsProvider } from '../../src/storage/disk_guard.js';
+import type { ServiceOverrides } from '../../src/di/container.js';
+import { FAKE_FFMPEG, FakeCaptureFactory, FakeDeviceProbe, MemoryWriterFactory } from './fakes.js';
+import { recordStatus } from './status_log.js';
+
+export class FakeDiskStats implements DiskStatsProvider {
+  availableBytes = 500 * 1024 ** 3;
+  totalBytes = 1000 * 1024 ** 3;
+  async stats(p: string) {
+    return { path: p, mount: '/', totalBytes: this.totalBytes, availableBytes: this.availableBytes };
+  }
+}
+
+export interface Harness {
+  readonly dir: string;
+  readonly bus: EventEmitter<HostBusEvents>;
+  readonly statuses: StatusMessage[];
+  readonly handle: CamerasModuleHandle;
+  readonly captures: FakeCaptureFactory;
+  readonly probe: FakeDeviceProbe;
+  readonly writers: MemoryWriterFactory;
+  readonly disk: FakeDiskStats;
+  /** Sends a command and resolves with the statuses it produced, once handled. */
+  send(name: string, payload?: Record<string, unknown>): Promise<StatusMessage[]>;
+  sendRaw(name: string, payload?: Record<string, unknown>): void;
+  last<K extends StatusName>(name: K): Extract<StatusMessage, { status: K }> | undefined;
+  close(): Promise<void>;
+}
+
+export const ASSIGN = {
+  camera_id: { backend: 'usb', stable_id: 'usb1-1-2' },
+  descriptor: { name: 'HD Pro Webcam C920', device_path: '/dev/video0', usb_path: '1-2' },
+};
+
+/** A module instance on a mocked host: fake capture, probe, video writer, disk and ffmpeg. */
+export async function startHarness(options: { config?: Record<string, unknown>; overrides?: ServiceOverrides } = {}): Promise<Harness> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cams-unit-'));
+  const bus = new EventEmitter<HostBusEvents>();
+  const statuses: StatusMessage[] = [];
+  const captures = new FakeCaptureFactory();
+  const probe = new FakeDeviceProbe();
+  const writers = new MemoryWriterFactory();
+  const disk = new FakeDiskStats();
+  const handle = createCamerasModule(
+    {
+      bus,
+      onStatus: (message) => {
+        statuses.push(message);
+        recordStatus(message);
+      },
+      config: { storage: { base_path: dir }, telemetry: { emit_interval_ms: 0 }, ...options.config },
+    },
+    {
+      overrides: {
+        CaptureSourceFactory: captures, DeviceProbe: probe, VideoWriterFactory: writers, DiskStatsProvider: disk,
+        FfmpegProvider: new FfmpegProvider(async () => FAKE_FFMPEG), ...options.overrides,
+      },
+    },
+  );
+  await handle.initialize();
+  const send = async (name: string, payload: Record<string, unknown> = {}): Promise<StatusMessage[]> => {
+    const before = statuses.length;
+    bus.emit('command', name, payload);
+    await handle.idle();
+    return statuses.slice(before);
+  };
+  return {
+    dir, bus, statuses, handle, captures, probe, writers, disk, send,
+    sendRaw: (name, payload = {}) => bus.emit('command', name, payload),
+    last: <K extends StatusName>(name: K) =>
+      [...statuses].reverse().find((m) => m.status === name) as Extract<StatusMessage, { status: K }> | undefined,
+    close: async () => {
+      await handle.shutdown();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

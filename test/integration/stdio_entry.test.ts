@@ -1,0 +1,52 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { expect } from 'chai';
+import { PACKAGE_ROOT } from '../../src/config/schema_registry.js';
+
+interface Run { readonly code: number | null; readonly lines: Array<Record<string, unknown>>; readonly stdout: string; readonly stderr: string }
+
+/** Runs `cameras-usb2 serve --stdio` with these lines on stdin, as a host would. */
+export function runServe(input: string, args: string[] = []): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(PACKAGE_ROOT, 'bin', 'cameras-usb2.js'), 'serve', '--stdio', ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
+    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const lines = stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+      resolve({ code, lines, stdout, stderr });
+    });
+    child.stdin.end(input);
+  });
+}
+
+describe('cameras-usb2 serve --stdio', function () {
+  this.timeout(20_000);
+
+  it('answers nope, garbage and a record without camera with three errors, then quits with 0', async () => {
+    const run = await runServe(['{"command":"nope"}', 'garbage', '{"command":"record"}', '{"command":"quit"}', ''].join('\n'));
+    expect(run.code).to.equal(0);
+    expect(run.lines.map((l) => l['status'])).to.deep.equal(['ready', 'error', 'error', 'error', 'quitting']);
+    for (const line of run.lines) expect(line['type']).to.equal('status');
+    const errors = run.lines.filter((l) => l['status'] === 'error').map((l) => l['data'] as Record<string, unknown>);
+    expect(errors[0]).to.include({ command: 'nope', code: -1001, field: 'command' });
+    expect(String(errors[1]?.['error'])).to.include('not valid JSON');
+    expect(errors[2]).to.include({ command: 'record', code: -1003, error: 'No camera assigned' });
+    expect(run.stderr).to.equal('');
+  });
+
+  it('echoes command_id and shuts down cleanly at the end of stdin', async () => {
+    const run = await runServe('{"command":"get_status","command_id":"g-1"}\n');
+    expect(run.code).to.equal(0);
+    const report = run.lines.find((l) => l['status'] === 'status_report');
+    expect(report?.['command_id']).to.equal('g-1');
+  });
+
+  it('tolerates the host flags it does not know', async () => {
+    const run = await runServe('{"command":"quit"}\n', ['--output-dir', '/tmp/x', '--no-console', '--platform', 'linux', '--whatever']);
+    expect(run.code).to.equal(0);
+    expect(run.lines.at(-1)?.['status']).to.equal('quitting');
+  });
+});
