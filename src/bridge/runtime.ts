@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { inject, injectable } from 'tsyringe';
 import { ModuleError, toModuleError } from '../errors/codes.js';
-import { TOKENS } from '../di/tokens.js';
+import { TOKENS, type HostInfo } from '../di/tokens.js';
 import type { Logger } from '../host/logger.js';
 import type { ConfigStore } from '../config/config_store.js';
 import type { FfmpegProvider } from '../ffmpeg/provider.js';
@@ -44,7 +44,7 @@ export class CamerasRuntime {
     @inject(TOKENS.StatusCallback) statusCallback: StatusCallback,
     @inject(TOKENS.Logger) readonly logger: Logger,
     @inject(TOKENS.ConfigStore) readonly config: ConfigStore,
-    @inject(TOKENS.InstanceId) readonly instanceId: string | null,
+    @inject(TOKENS.HostInfo) readonly hostInfo: HostInfo,
     @inject(TOKENS.FfmpegProvider) readonly ffmpeg: FfmpegProvider,
     @inject(TOKENS.ProcessRegistry) readonly processes: ProcessRegistry,
     @inject(TOKENS.DeviceProbe) readonly probe: DeviceProbe,
@@ -75,7 +75,7 @@ export class CamerasRuntime {
     this.telemetry.start(config.telemetry.emit_interval_ms);
     this.watchDisk(config.storage.base_path);
     this.reporter.report('ready', {
-      module: MODULE_NAME, version: MODULE_VERSION, instance_id: this.instanceId, host_api: HOST_API_VERSION,
+      module: MODULE_NAME, version: MODULE_VERSION, instance_id: this.hostInfo.instanceId, host_api: HOST_API_VERSION,
       ffmpeg: this.ffmpegPayload(),
     });
     const missing = this.ffmpeg.error;

@@ -19,7 +19,7 @@ function schemaFiles(dir: string, prefix = ''): string[] {
  * (which is also their $id), so cross-file $refs resolve.
  */
 export function createAjv(options: { useDefaults: boolean }): Ajv2020 {
-  const ajv = new Ajv2020({ allErrors: true, strict: true, useDefaults: options.useDefaults });
+  const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true, useDefaults: options.useDefaults });
   for (const file of schemaFiles(SCHEMAS_DIR)) {
     if (file === 'manifest.schema.json') continue;
     ajv.addSchema(JSON.parse(fs.readFileSync(path.join(SCHEMAS_DIR, file), 'utf8')) as object);

@@ -41,7 +41,7 @@ export function createModuleContainer(options: ContainerOptions): DependencyCont
   c.register(TOKENS.StatusCallback, { useValue: options.statusCallback });
   c.register(TOKENS.Logger, { useValue: options.logger ?? silentLogger });
   c.register(TOKENS.ConfigStore, { useValue: config });
-  c.register(TOKENS.InstanceId, { useValue: options.instanceId ?? null });
+  c.register(TOKENS.HostInfo, { useValue: { instanceId: options.instanceId ?? null } });
   c.register(TOKENS.Clock, cached(() => new SystemClock()));
   c.register(TOKENS.ProcessSpawner, cached(() => new NodeProcessSpawner()));
   c.register(TOKENS.ProcessRegistry, cached((r) => new ProcessRegistry(r.resolve(TOKENS.ProcessSpawner))));

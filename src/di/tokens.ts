@@ -11,6 +11,10 @@ import type { TrialRecorderFactory, VideoWriterFactory } from '../storage/types.
 import type { StatusCallback } from '../bridge/statuses.js';
 import type { Clock } from '../time/clock.js';
 
+export interface HostInfo {
+  readonly instanceId: string | null;
+}
+
 const token = <T>(name: string): InjectionToken<T> => Symbol(name) as InjectionToken<T>;
 
 /** Everything a module instance is wired from; tests replace any of them with fakes. */
@@ -18,7 +22,8 @@ export const TOKENS = {
   Logger: token<Logger>('Logger'),
   StatusCallback: token<StatusCallback>('StatusCallback'),
   ConfigStore: token<ConfigStore>('ConfigStore'),
-  InstanceId: token<string | null>('InstanceId'),
+  /** What the host told this instance about itself (RPi_Logger's --instance-id). */
+  HostInfo: token<HostInfo>('HostInfo'),
   Clock: token<Clock>('Clock'),
   ProcessSpawner: token<ProcessSpawner>('ProcessSpawner'),
   ProcessRegistry: token<ProcessRegistry>('ProcessRegistry'),

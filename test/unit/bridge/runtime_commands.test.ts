@@ -152,13 +152,13 @@ describe('CamerasRuntime: sessions, config, controls, status, telemetry, disk, q
     it('refuses record while the disk is low, and stops a trial when it becomes low', async () => {
       h = await startHarness({ config: { guard: { disk_free_gb_min: 2, check_interval_ms: 100 } } });
       await h.send('assign_device', ASSIGN);
-      h.disk.availableBytes = 1 * 1024 ** 3;
+      h.disk.availableBytes = 1e9;
       const [refused] = await h.send('record');
       expect(refused?.status === 'error' && refused.data).to.include({ code: -1010 });
-      h.disk.availableBytes = 100 * 1024 ** 3;
+      h.disk.availableBytes = 100e9;
       await h.send('record');
       h.captures.last.emitFrame();
-      h.disk.availableBytes = 0.5 * 1024 ** 3;
+      h.disk.availableBytes = 0.5e9;
       await new Promise((r) => setTimeout(r, 250));
       await h.handle.idle();
       expect(h.last('recording_stopped')?.data.reason).to.equal('disk_low');

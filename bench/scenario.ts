@@ -1,0 +1,77 @@
+import path from 'node:path';
+import { ReferenceHost } from '../src/host/reference_host.js';
+import { checkRecording } from '../src/verify/recording_check.js';
+import { readTimingCsv } from '../src/storage/timing_reader.js';
+import { moduleCpuSample } from './proc_cpu.js';
+import { sleep } from './baseline.js';
+
+export interface ScenarioResult {
+  readonly cameras: number;
+  readonly seconds: number;
+  readonly cpuNode: number;
+  readonly cpuChildren: number;
+  readonly framesRecorded: number;
+  readonly framesExpected: number;
+  readonly framesDropped: number;
+  readonly fileMatchesCsv: boolean;
+  readonly firstFrameMs: number[];
+  readonly finalizeMs: number[];
+  readonly rssStartMb: number;
+  readonly rssEndMb: number;
+}
+
+const mb = (bytes: number): number => Math.round(bytes / 1048576);
+
+/** N module instances on the reference host, each replaying the clip as a camera, one trial of `seconds`. */
+export async function runScenario(options: { cameras: number; seconds: number; clip: string; fps: number; outDir: string; ffprobe: string }): Promise<ScenarioResult> {
+  const rssStart = process.memoryUsage().rss;
+  const hosts = Array.from({ length: options.cameras }, (_, i) => new ReferenceHost({
+    instanceId: `bench-${i + 1}`,
+    config: { storage: { base_path: path.join(options.outDir, `cams${options.cameras}`) }, telemetry: { emit_interval_ms: 0 }, guard: { disk_free_gb_min: 0.5 } },
+  }));
+  try {
+    await Promise.all(hosts.map((h) => h.start()));
+    await Promise.all(hosts.map(async (h, i) => {
+      h.send('assign_device', { camera_id: { backend: 'replay', stable_id: `cam${i + 1}` }, descriptor: { name: `bench cam${i + 1}`, device_path: `replay:${options.clip}` } });
+      const ready = await Promise.race([h.waitFor('device_ready', 20_000), h.waitFor('device_error', 20_000)]);
+      if (ready.status !== 'device_ready') throw new Error(`camera ${i + 1}: ${JSON.stringify(ready.data)}`);
+    }));
+    await sleep(1000);
+    const sendTimes: bigint[] = [];
+    const before = moduleCpuSample();
+    await Promise.all(hosts.map(async (h) => {
+      sendTimes.push(process.hrtime.bigint());
+      await h.request('record', { trial_number: 1 });
+    }));
+    await sleep(options.seconds * 1000);
+    const after = moduleCpuSample();
+    const finalizeMs = await Promise.all(hosts.map(async (h) => {
+      const t0 = process.hrtime.bigint();
+      await h.request('pause');
+      return Number(process.hrtime.bigint() - t0) / 1e6;
+    }));
+    const results = await Promise.all(hosts.map(async (h, i) => {
+      const stopped = await h.waitFor('recording_stopped');
+      const rows = await readTimingCsv(stopped.data.timing_path);
+      const firstMono = BigInt(rows[0]?.recordTimeMono.replace('.', '') ?? '0');
+      const check = await checkRecording(options.ffprobe, stopped.data.video_files, stopped.data.timing_path);
+      return {
+        recorded: stopped.data.frames_recorded, dropped: stopped.data.frames_dropped,
+        matches: check.problems.length === 0 && check.rows === stopped.data.frames_recorded,
+        firstFrameMs: Number(firstMono - (sendTimes[i] ?? 0n)) / 1e6,
+      };
+    }));
+    return {
+      cameras: options.cameras, seconds: options.seconds,
+      cpuNode: after.node - before.node, cpuChildren: after.children - before.children,
+      framesRecorded: results.reduce((n, r) => n + r.recorded, 0),
+      framesExpected: Math.round(options.seconds * options.fps) * options.cameras,
+      framesDropped: results.reduce((n, r) => n + r.dropped, 0),
+      fileMatchesCsv: results.every((r) => r.matches),
+      firstFrameMs: results.map((r) => r.firstFrameMs), finalizeMs,
+      rssStartMb: mb(rssStart), rssEndMb: mb(process.memoryUsage().rss),
+    };
+  } finally {
+    await Promise.all(hosts.map((h) => h.stop()));
+  }
+}
