@@ -47,7 +47,7 @@ export function createModuleContainer(options: ContainerOptions): DependencyCont
   c.register(TOKENS.ProcessRegistry, cached((r) => new ProcessRegistry(r.resolve(TOKENS.ProcessSpawner))));
   c.register(TOKENS.FfmpegProvider, cached((r) => new FfmpegProvider(() =>
     new FfmpegLocator({ configPath: config.current.ffmpeg.path ?? null, spawner: r.resolve(TOKENS.ProcessSpawner) }).locate())));
-  c.register(TOKENS.DeviceProbe, cached((r) => new SyntheticDeviceProbe(r.resolve(TOKENS.FfmpegProvider))));
+  c.register(TOKENS.DeviceProbe, cached((r) => new SyntheticDeviceProbe(r.resolve(TOKENS.FfmpegProvider), r.resolve(TOKENS.ProcessRegistry))));
   c.register(TOKENS.CaptureSourceFactory, cached((r) => lazyCaptureFactory(r)));
   c.register(TOKENS.VideoWriterFactory, cached((r) => lazyWriterFactory(r)));
   c.register(TOKENS.TrialRecorderFactory, cached((r) =>

@@ -1,0 +1,12 @@
+import { ModuleError } from '../../src/errors/codes.js';
+
+/** The ModuleError a promise rejects with; fails the test if it resolves or rejects with something else. */
+export async function rejectionOf(promise: Promise<unknown>): Promise<ModuleError> {
+  try {
+    await promise;
+  } catch (err) {
+    if (err instanceof ModuleError) return err;
+    throw new Error(`expected a ModuleError, got ${String(err)}`, { cause: err });
+  }
+  throw new Error('expected a rejection, but the promise resolved');
+}
