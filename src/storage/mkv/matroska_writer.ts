@@ -1,0 +1,217 @@
+import { EventEmitter } from 'eventemitter3';
+import type { CapturedFrame } from '../../camera_core/types.js';
+import type { ModuleError } from '../../errors/codes.js';
+import type { VideoFileSummary, VideoWriter, VideoWriterEvents } from '../types.js';
+import { storageWriteError } from '../write_errors.js';
+import { APP_NAME, MatroskaMuxer, type MatroskaTrack } from './matroska_muxer.js';
+import { PtsClock } from './pts_clock.js';
+import { openNewFile, skipBytes, writeFullyAt, type OpenWritableFile, type WritableFile } from './writable_file.js';
+
+export interface MatroskaWriterOptions {
+  readonly path: string;
+  readonly width: number;
+  readonly height: number;
+  readonly fps: number;
+  readonly queueMaxFrames: number;
+  /** Defaults to a new file opened with 'wx'. */
+  readonly openFile?: OpenWritableFile;
+}
+
+interface QueuedFrame {
+  readonly buffers: Buffer[];
+  readonly length: number;
+}
+
+/** Frames written by one writev when the disk fell behind; far below IOV_MAX (1024). */
+const MAX_FRAMES_PER_WRITEV = 64;
+/**
+ * Dirty pages are pushed to the device about once a second: a power cut then loses about
+ * a second of video, and close() does not wait for half a minute of page cache to flush.
+ */
+const SYNC_INTERVAL_MS = 1000;
+
+/**
+ * MJPEG frames stored as they came, in Matroska, by node itself. Every frame is one
+ * SimpleBlock appended with one writev (block header + the frame's own Buffer); the
+ * Segment and Clusters have unknown sizes until close, so a kill -9 at any moment leaves
+ * a playable file holding exactly the frames fully written.
+ */
+export class MatroskaWriter extends EventEmitter<VideoWriterEvents> implements VideoWriter {
+  readonly passthrough = true;
+  readonly timebase = { num: 1, den: 1000 } as const;
+  private readonly pts = new PtsClock();
+  private readonly queue: QueuedFrame[] = [];
+  private framesInFlight = 0;
+  private pumping: Promise<void> | null = null;
+  /** End of the last frame known to be completely written. */
+  private committedBytes: number;
+  private framesCommitted = 0;
+  private framesDropped = 0;
+  private failure: ModuleError | null = null;
+  private closing: Promise<VideoFileSummary> | null = null;
+  private syncing: Promise<void> | null = null;
+  private lastSyncMs = performance.now();
+
+  private constructor(
+    readonly path: string,
+    private readonly file: WritableFile,
+    private readonly muxer: MatroskaMuxer,
+    private readonly queueMaxFrames: number,
+  ) {
+    super();
+    this.committedBytes = muxer.header.length;
+  }
+
+  /** Creates the file and writes the header; rejects with ENCODER_FAILED if it cannot. */
+  static async open(options: MatroskaWriterOptions): Promise<MatroskaWriter> {
+    const track: MatroskaTrack = { width: options.width, height: options.height, fps: options.fps, codecId: 'V_MJPEG' };
+    const muxer = new MatroskaMuxer(track, { appName: APP_NAME, seekable: true });
+    let file: WritableFile;
+    try {
+      file = await (options.openFile ?? openNewFile)(options.path);
+    } catch (err) {
+      throw storageWriteError(err, options.path, 'creating');
+    }
+    try {
+      await writeFullyAt(file, muxer.header, 0);
+    } catch (err) {
+      await file.close().catch(() => undefined); // the write error is the one worth reporting
+      throw storageWriteError(err, options.path, 'writing the header of');
+    }
+    return new MatroskaWriter(options.path, file, muxer, Math.max(1, options.queueMaxFrames));
+  }
+
+  get queueDepth(): number {
+    return this.queue.length + this.framesInFlight;
+  }
+
+  write(frame: CapturedFrame): number | null {
+    if (this.failure !== null || this.closing !== null || this.queueDepth >= this.queueMaxFrames) {
+      this.framesDropped += 1;
+      return null;
+    }
+    const pts = this.pts.next(frame.sensorTimestampNs);
+    const buffers = this.muxer.block(pts, frame.data);
+    let length = 0;
+    for (const buffer of buffers) length += buffer.length;
+    this.queue.push({ buffers, length });
+    this.pumping ??= this.pump();
+    return pts;
+  }
+
+  close(): Promise<VideoFileSummary> {
+    this.closing ??= this.finishFile();
+    return this.closing;
+  }
+
+  private async pump(): Promise<void> {
+    try {
+      while (this.queue.length > 0 && this.failure === null) {
+        const batch = this.queue.splice(0, MAX_FRAMES_PER_WRITEV);
+        this.framesInFlight = batch.length;
+        await this.writeBatch(batch);
+        this.framesInFlight = 0;
+        this.syncInBackground();
+      }
+    } finally {
+      this.framesInFlight = 0;
+      this.pumping = null;
+    }
+  }
+
+  private async writeBatch(batch: readonly QueuedFrame[]): Promise<void> {
+    const buffers = batch.flatMap((frame) => frame.buffers);
+    const start = this.committedBytes;
+    let total = 0;
+    for (const frame of batch) total += frame.length;
+    let written = 0;
+    let framesDone = 0;
+    let frameEnd = 0;
+    try {
+      while (written < total) {
+        const { bytesWritten } = await this.file.writev(skipBytes(buffers, written), start + written);
+        if (bytesWritten <= 0) throw new Error(`writev made no progress at offset ${start + written}`);
+        written += bytesWritten;
+        const before = framesDone;
+        while (framesDone < batch.length && frameEnd + batch[framesDone]!.length <= written) {
+          frameEnd += batch[framesDone]!.length;
+          framesDone += 1;
+        }
+        if (framesDone > before) this.commit(framesDone - before, start + frameEnd);
+      }
+    } catch (err) {
+      await this.fail(err);
+    }
+  }
+
+  private syncInBackground(): void {
+    if (this.syncing !== null || this.failure !== null || performance.now() - this.lastSyncMs < SYNC_INTERVAL_MS) return;
+    this.lastSyncMs = performance.now();
+    this.syncing = this.file.datasync().then(
+      () => undefined,
+      (err: unknown) => {
+        // Frames already written stay valid; stop taking new ones, the device is failing.
+        this.failure ??= storageWriteError(err, this.path, 'flushing video to');
+        this.queue.length = 0;
+        this.emit('error', this.failure);
+      },
+    ).finally(() => {
+      this.syncing = null;
+    });
+  }
+
+  private commit(frames: number, endOffset: number): void {
+    this.framesCommitted += frames;
+    this.committedBytes = endOffset;
+    this.emit('committed', this.framesCommitted);
+  }
+
+  /** Cuts a partly written frame off the end so the file holds complete frames only. */
+  private async fail(err: unknown): Promise<void> {
+    this.failure = storageWriteError(err, this.path, 'writing video to');
+    this.queue.length = 0;
+    try {
+      await this.file.truncate(this.committedBytes);
+    } catch (truncateError) {
+      this.failure = storageWriteError(truncateError, this.path, 'truncating the partial frame in');
+    }
+    this.emit('error', this.failure);
+  }
+
+  private async finishFile(): Promise<VideoFileSummary> {
+    while (this.pumping !== null) await this.pumping;
+    if (this.syncing !== null) await this.syncing;
+    if (this.failure === null) await this.writeIndex();
+    try {
+      await this.file.sync();
+    } finally {
+      await this.file.close();
+    }
+    return { path: this.path, frames: this.framesCommitted, bytes: this.committedBytes, framesDropped: this.framesDropped };
+  }
+
+  /** Cues, SeekHead, Duration and Segment size; without them the file still plays, unindexed. */
+  private async writeIndex(): Promise<void> {
+    const last = this.pts.last;
+    const durationMs = last < 0 ? null : last + this.muxer.frameDurationMs;
+    const { tail, patches } = this.muxer.finalize(durationMs);
+    try {
+      await writeFullyAt(this.file, tail, this.committedBytes);
+    } catch (err) {
+      this.failure = storageWriteError(err, this.path, 'writing the index of');
+      await this.file.truncate(this.committedBytes).catch((truncateError: unknown) => {
+        this.failure = storageWriteError(truncateError, this.path, 'truncating the partial index of');
+      });
+      this.emit('error', this.failure);
+      return;
+    }
+    this.committedBytes += tail.length;
+    try {
+      // In-place rewrites of reserved bytes: they need no new disk space.
+      for (const patch of patches) await writeFullyAt(this.file, patch.data, patch.position);
+    } catch (err) {
+      this.failure = storageWriteError(err, this.path, 'finalizing the header of');
+      this.emit('error', this.failure);
+    }
+  }
+}

@@ -1,0 +1,154 @@
+import { open, type FileHandle } from 'node:fs/promises';
+import Papa from 'papaparse';
+import type { ModuleError } from '../errors/codes.js';
+import { storageWriteError } from './write_errors.js';
+import {
+  TIMING_COLUMNS, TIMING_QUOTED_COLUMNS, timingRowFields, type TimingRow, type TimingRowContext,
+} from './timing_format.js';
+
+export interface TimingWriterOptions {
+  readonly trial: number;
+  /** The camera's stable id. */
+  readonly deviceId: string;
+  /** The trial label; null is written as ''. */
+  readonly label: string | null;
+  /** Continue an existing file (resume): no second header. */
+  readonly append?: boolean;
+  /** At most 500 ms, so a crash loses well under a second of rows. */
+  readonly flushIntervalMs?: number;
+  /** A background flush failed (the file stops growing; close() rejects with the same error). */
+  readonly onError?: (error: ModuleError) => void;
+}
+
+export interface TimingWriterFactory {
+  open(path: string, options: TimingWriterOptions): Promise<TimingCSVWriter>;
+}
+
+const DEFAULT_FLUSH_MS = 250;
+const MAX_FLUSH_MS = 500;
+const NEWLINE = '\n';
+
+/**
+ * The per-frame timing CSV. Rows wait in memory until the video writer reports their
+ * frame committed, then go to disk on a short timer: after a kill -9 every row on disk
+ * has its frame in the video file, and at most the last flush interval is lost.
+ */
+export class TimingCSVWriter {
+  private uncommitted: string[][] = [];
+  private ready: string[][] = [];
+  private written = 0;
+  private writing: Promise<void> = Promise.resolve();
+  private failure: ModuleError | null = null;
+  private readonly timer: NodeJS.Timeout;
+  private closed = false;
+
+  private constructor(
+    readonly path: string,
+    private readonly handle: FileHandle,
+    private readonly context: TimingRowContext,
+    flushIntervalMs: number,
+    private readonly onError: ((error: ModuleError) => void) | undefined,
+  ) {
+    // flush() never rejects: a failed write is reported through onError and close().
+    this.timer = setInterval(() => void this.flush(), flushIntervalMs);
+    this.timer.unref();
+  }
+
+  /** Creates the file with its header ('wx': never over a recording), or opens it to append. */
+  static async open(path: string, options: TimingWriterOptions): Promise<TimingCSVWriter> {
+    let handle: FileHandle;
+    try {
+      handle = await open(path, options.append ? 'a' : 'wx');
+    } catch (err) {
+      throw storageWriteError(err, path, 'opening the timing file', 'STORAGE_UNAVAILABLE');
+    }
+    try {
+      const { size } = await handle.stat();
+      if (size === 0) await appendFully(handle, `${TIMING_COLUMNS.join(',')}${NEWLINE}`);
+    } catch (err) {
+      await handle.close().catch(() => undefined); // the write error is the one worth reporting
+      throw storageWriteError(err, path, 'writing the header of');
+    }
+    const flushMs = Math.min(Math.max(options.flushIntervalMs ?? DEFAULT_FLUSH_MS, 1), MAX_FLUSH_MS);
+    const context = { trial: options.trial, deviceId: options.deviceId, label: options.label ?? '' };
+    return new TimingCSVWriter(path, handle, context, flushMs, options.onError);
+  }
+
+  /** Holds the row until commit() says its frame is in the video file. */
+  add(row: TimingRow): void {
+    this.uncommitted.push(timingRowFields(this.context, row));
+  }
+
+  /** The oldest `count` waiting rows have their frames on disk; they may be written. */
+  commit(count: number): void {
+    if (count <= 0) return;
+    this.ready.push(...this.uncommitted.splice(0, count));
+  }
+
+  /** Rows whose frames never reached the file (writer failure); returns how many. */
+  discardUncommitted(): number {
+    const count = this.uncommitted.length;
+    this.uncommitted = [];
+    return count;
+  }
+
+  get rowsWritten(): number {
+    return this.written;
+  }
+
+  get rowsWaiting(): number {
+    return this.uncommitted.length + this.ready.length;
+  }
+
+  /** Writes every committed row; resolves once they are with the OS. */
+  flush(): Promise<void> {
+    if (this.ready.length > 0 && this.failure === null) {
+      const rows = this.ready;
+      this.ready = [];
+      this.writing = this.writing.then(() => this.writeRows(rows));
+    }
+    return this.writing;
+  }
+
+  /** Flushes committed rows and closes; rejects if any row could not be written. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    clearInterval(this.timer);
+    try {
+      await this.flush();
+    } finally {
+      await this.handle.close();
+    }
+    if (this.failure !== null) throw this.failure;
+  }
+
+  private async writeRows(rows: string[][]): Promise<void> {
+    if (this.failure !== null) return;
+    const text = Papa.unparse(rows, { quotes: [...TIMING_QUOTED_COLUMNS], newline: NEWLINE, header: false }) + NEWLINE;
+    try {
+      await appendFully(this.handle, text);
+      this.written += rows.length;
+    } catch (err) {
+      this.failure = storageWriteError(err, this.path, 'writing timing rows to');
+      this.onError?.(this.failure);
+    }
+  }
+}
+
+/** Writes all of `text` at the current position, continuing after short writes. */
+async function appendFully(handle: FileHandle, text: string): Promise<void> {
+  const bytes = Buffer.from(text, 'utf8');
+  let done = 0;
+  while (done < bytes.length) {
+    const { bytesWritten } = await handle.write(bytes, done, bytes.length - done);
+    if (bytesWritten <= 0) throw new Error('write made no progress');
+    done += bytesWritten;
+  }
+}
+
+export class DefaultTimingWriterFactory implements TimingWriterFactory {
+  open(path: string, options: TimingWriterOptions): Promise<TimingCSVWriter> {
+    return TimingCSVWriter.open(path, options);
+  }
+}

@@ -1,0 +1,172 @@
+import { access, stat } from 'node:fs/promises';
+import type { Readable, Writable } from 'node:stream';
+import { EventEmitter } from 'eventemitter3';
+import type { CapturedFrame } from '../../camera_core/types.js';
+import { ModuleError } from '../../errors/codes.js';
+import type { FfmpegInfo } from '../../ffmpeg/types.js';
+import type { OwnedProcess, ProcessExit, ProcessRegistry } from '../../process/owned_process.js';
+import { APP_NAME, MatroskaMuxer } from '../mkv/matroska_muxer.js';
+import { PtsClock } from '../mkv/pts_clock.js';
+import type { VideoFileSummary, VideoWriter, VideoWriterEvents, VideoWriterOptions } from '../types.js';
+import { ProgressParser, type ProgressReport } from './progress_parser.js';
+import { PROGRESS_FD, transcodeArgs } from './transcode_args.js';
+
+export interface TranscodeWriterOptions extends VideoWriterOptions {
+  /** Time ffmpeg gets after stdin closes to encode what is left and finalize. */
+  readonly finalizeTimeoutMs?: number;
+}
+
+const DEFAULT_FINALIZE_MS = 10_000;
+const TERM_MS = 2000;
+
+/**
+ * Re-encodes through one ffmpeg child: node writes its own Matroska stream (pts assigned
+ * here) into ffmpeg's stdin, ffmpeg scales and encodes with -copyts and passthrough
+ * timing, so the file's pts are exactly the ones write() returned. `committed` follows
+ * the frame counts of `-progress`.
+ */
+export class TranscodeWriter extends EventEmitter<VideoWriterEvents> implements VideoWriter {
+  readonly passthrough = false;
+  readonly timebase = { num: 1, den: 1000 } as const;
+  private readonly pts = new PtsClock();
+  private readonly stdin: Writable;
+  private framesSent = 0;
+  private framesInPipe = 0;
+  private framesCommitted = 0;
+  private framesDropped = 0;
+  private failure: ModuleError | null = null;
+  private closing: Promise<VideoFileSummary> | null = null;
+
+  private constructor(
+    readonly path: string,
+    private readonly proc: OwnedProcess,
+    private readonly muxer: MatroskaMuxer,
+    private readonly queueMaxFrames: number,
+    private readonly finalizeTimeoutMs: number,
+  ) {
+    super();
+    const { stdin } = proc.child;
+    if (stdin === null) throw new ModuleError('INTERNAL', 'ffmpeg child has no stdin');
+    this.stdin = stdin;
+    const progress = proc.child.stdio[PROGRESS_FD] as Readable | null | undefined;
+    const parser = new ProgressParser((report) => this.onProgress(report));
+    progress?.on('data', (chunk: Buffer) => parser.push(chunk));
+    void proc.exited.then((exit) => this.onExit(exit));
+  }
+
+  /** Starts ffmpeg and sends the stream header; rejects with ENCODER_FAILED if ffmpeg cannot start. */
+  static async open(options: TranscodeWriterOptions, ffmpeg: FfmpegInfo, registry: ProcessRegistry): Promise<TranscodeWriter> {
+    await refuseExisting(options.path);
+    const args = transcodeArgs(ffmpeg, {
+      outputPath: options.path, recordMode: options.recordMode, codec: options.codec,
+      jpegQuality: options.jpegQuality, h264Crf: options.h264Crf,
+    });
+    const proc = registry.start(ffmpeg.path, args, { stdio: ['pipe', 'ignore', 'pipe', 'pipe'] });
+    await spawned(proc);
+    const { width, height, fps } = options.captureMode;
+    const muxer = new MatroskaMuxer({ width, height, fps, codecId: 'V_MJPEG' }, { appName: APP_NAME, seekable: false });
+    const writer = new TranscodeWriter(
+      options.path, proc, muxer, Math.max(1, options.queueMaxFrames), options.finalizeTimeoutMs ?? DEFAULT_FINALIZE_MS,
+    );
+    writer.stdin.write(muxer.header);
+    return writer;
+  }
+
+  get queueDepth(): number {
+    return this.framesInPipe;
+  }
+
+  write(frame: CapturedFrame): number | null {
+    if (this.failure !== null || this.closing !== null || this.framesInPipe >= this.queueMaxFrames) {
+      this.framesDropped += 1;
+      return null;
+    }
+    const pts = this.pts.next(frame.sensorTimestampNs);
+    const buffers = this.muxer.block(pts, frame.data);
+    this.framesInPipe += 1;
+    this.framesSent += 1;
+    // Corked, the block header and the frame leave in one writev on the pipe.
+    this.stdin.cork();
+    buffers.forEach((buffer, i) => {
+      if (i < buffers.length - 1) this.stdin.write(buffer);
+      else this.stdin.write(buffer, () => { this.framesInPipe -= 1; });
+    });
+    this.stdin.uncork();
+    return pts;
+  }
+
+  close(): Promise<VideoFileSummary> {
+    this.closing ??= this.finishFile();
+    return this.closing;
+  }
+
+  private onProgress(report: ProgressReport): void {
+    if (report.frame === null) return;
+    const count = Math.min(report.frame, this.framesSent);
+    if (count <= this.framesCommitted) return;
+    this.framesCommitted = count;
+    this.emit('committed', count);
+  }
+
+  private onExit(exit: ProcessExit): void {
+    if (this.closing !== null || this.failure !== null) return;
+    this.failure = encoderExitError(this.path, exit);
+    this.emit('error', this.failure);
+  }
+
+  private async finishFile(): Promise<VideoFileSummary> {
+    // EOF on stdin is how ffmpeg learns the stream ended; it then flushes and finalizes.
+    this.stdin.end();
+    const exit = await exitWithin(this.proc, this.finalizeTimeoutMs) ?? await this.proc.stop({ termMs: TERM_MS });
+    // No file at all (ffmpeg died before its first packet) is a size of 0, not an error.
+    const bytes = await stat(this.path).then((s) => s.size, () => 0);
+    if (exit.code === 0 && this.failure === null) {
+      // A clean exit means every frame sent is in the file.
+      if (this.framesSent > this.framesCommitted) {
+        this.framesCommitted = this.framesSent;
+        this.emit('committed', this.framesSent);
+      }
+    } else {
+      this.failure ??= encoderExitError(this.path, exit);
+      throw this.failure;
+    }
+    return { path: this.path, frames: this.framesCommitted, bytes, framesDropped: this.framesDropped };
+  }
+}
+
+async function refuseExisting(path: string): Promise<void> {
+  const exists = await access(path).then(() => true, () => false);
+  if (exists) throw new ModuleError('ENCODER_FAILED', `Refusing to overwrite existing recording ${path}`, { data: { path } });
+}
+
+/** Resolves once the child runs; rejects with ENCODER_FAILED when it could not start. */
+async function spawned(proc: OwnedProcess): Promise<void> {
+  const started = new Promise<'spawned'>((resolve) => proc.child.once('spawn', () => resolve('spawned')));
+  const outcome = await Promise.race([started, proc.exited]);
+  if (outcome === 'spawned') return;
+  throw new ModuleError('ENCODER_FAILED', `ffmpeg could not be started: ${outcome.spawnError?.message ?? outcome.stderrTail}`, {
+    cause: outcome.spawnError ?? undefined,
+  });
+}
+
+async function exitWithin(proc: OwnedProcess, ms: number): Promise<ProcessExit | null> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<null>((resolve) => {
+    timer = setTimeout(() => resolve(null), ms);
+  });
+  try {
+    return await Promise.race([proc.exited, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function encoderExitError(path: string, exit: ProcessExit): ModuleError {
+  const tail = exit.stderrTail.trim().split('\n').slice(-3).join(' | ');
+  const how = exit.signal !== null ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
+  const diskFull = /no space left/i.test(exit.stderrTail);
+  const message = diskFull
+    ? `Disk full: ffmpeg could not write ${path}`
+    : `ffmpeg writing ${path} ${how}${tail ? `: ${tail}` : ''}`;
+  return new ModuleError('ENCODER_FAILED', message, { data: { path, code: exit.code, signal: exit.signal, diskFull } });
+}

@@ -1,0 +1,161 @@
+import { expect } from 'chai';
+import sinon from 'sinon';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { DiskGuard } from '../../../src/storage/disk_guard.js';
+import { pickMount, SystemDiskStatsProvider, type DiskStats, type DiskStatsProvider } from '../../../src/storage/disk_stats.js';
+import type { LogFields, Logger } from '../../../src/host/logger.js';
+
+const GB = 1e9;
+
+class FakeDisk implements DiskStatsProvider {
+  freeGb = 10;
+  calls = 0;
+  running = 0;
+  maxRunning = 0;
+  delayMs = 0;
+  failWith: Error | null = null;
+
+  async stats(targetPath: string): Promise<DiskStats> {
+    this.calls += 1;
+    this.running += 1;
+    this.maxRunning = Math.max(this.maxRunning, this.running);
+    try {
+      if (this.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
+      if (this.failWith) throw this.failWith;
+      return { path: targetPath, mount: '/', totalBytes: 100 * GB, availableBytes: this.freeGb * GB };
+    } finally {
+      this.running -= 1;
+    }
+  }
+}
+
+class RecordingLogger implements Logger {
+  readonly lines: string[] = [];
+  debug(): void {}
+  info(): void {}
+  warn(message: string, fields?: LogFields): void { this.lines.push(`${message} ${JSON.stringify(fields)}`); }
+  error(message: string, fields?: LogFields): void { this.lines.push(`${message} ${JSON.stringify(fields)}`); }
+}
+
+describe('DiskGuard', () => {
+  let clock: sinon.SinonFakeTimers;
+  beforeEach(() => {
+    clock = sinon.useFakeTimers();
+  });
+  afterEach(() => clock.restore());
+
+  it('reads at once and then every interval', async () => {
+    const disk = new FakeDisk();
+    const guard = new DiskGuard(disk);
+    guard.start('/data', { diskFreeGbMin: 1, checkIntervalMs: 1000 }, () => undefined);
+    await clock.tickAsync(0);
+    expect(disk.calls).to.equal(1);
+    await clock.tickAsync(3000);
+    expect(disk.calls).to.equal(4);
+    guard.stop();
+    await clock.tickAsync(5000);
+    expect(disk.calls).to.equal(4);
+  });
+
+  it('calls onLow once per fall below the minimum', async () => {
+    const disk = new FakeDisk();
+    const onLow = sinon.spy();
+    const guard = new DiskGuard(disk);
+    guard.start('/data', { diskFreeGbMin: 2, checkIntervalMs: 100 }, onLow);
+    await clock.tickAsync(0);
+    expect(guard.isLow()).to.equal(false);
+    disk.freeGb = 1.5;
+    await clock.tickAsync(500);
+    expect(onLow.callCount).to.equal(1);
+    expect(onLow.firstCall.args).to.deep.equal([1.5, 2]);
+    expect(guard.isLow()).to.equal(true);
+    disk.freeGb = 3;
+    await clock.tickAsync(100);
+    expect(guard.isLow()).to.equal(false);
+    disk.freeGb = 0.5;
+    await clock.tickAsync(300);
+    expect(onLow.callCount).to.equal(2);
+    guard.stop();
+  });
+
+  it('never runs two checks at once', async () => {
+    const disk = new FakeDisk();
+    disk.delayMs = 250;
+    const guard = new DiskGuard(disk);
+    guard.start('/data', { diskFreeGbMin: 1, checkIntervalMs: 100 }, () => undefined);
+    const manual = [guard.check(), guard.check()];
+    await clock.tickAsync(2000);
+    await Promise.all(manual);
+    expect(disk.maxRunning).to.equal(1);
+    // Re-armed only after each check: 250 ms check + 100 ms wait.
+    expect(disk.calls).to.be.within(5, 6);
+    guard.stop();
+  });
+
+  it('logs a failing check instead of throwing from the timer, and keeps polling', async () => {
+    const disk = new FakeDisk();
+    disk.failWith = new Error('df exploded');
+    const logger = new RecordingLogger();
+    const guard = new DiskGuard(disk, logger);
+    guard.start('/data', { diskFreeGbMin: 1, checkIntervalMs: 100 }, () => undefined);
+    await clock.tickAsync(250);
+    expect(logger.lines.length).to.be.greaterThan(1);
+    expect(logger.lines[0]).to.contain('df exploded');
+    let error: unknown = null;
+    await guard.check().catch((err: unknown) => { error = err; });
+    expect(error).to.have.property('kind', 'STORAGE_UNAVAILABLE');
+    disk.failWith = null;
+    expect((await guard.check()).freeGb).to.equal(10);
+    guard.stop();
+  });
+
+  it('logs a throwing onLow handler', async () => {
+    const disk = new FakeDisk();
+    disk.freeGb = 0.1;
+    const logger = new RecordingLogger();
+    const guard = new DiskGuard(disk, logger);
+    guard.start('/data', { diskFreeGbMin: 1, checkIntervalMs: 100 }, () => { throw new Error('handler bug'); });
+    await clock.tickAsync(0);
+    expect(logger.lines.join()).to.contain('handler bug');
+    guard.stop();
+  });
+
+  it('rejects check() when not started', async () => {
+    let error: unknown = null;
+    await new DiskGuard(new FakeDisk()).check().catch((err: unknown) => { error = err; });
+    expect(error).to.have.property('kind', 'STORAGE_UNAVAILABLE');
+  });
+});
+
+describe('SystemDiskStatsProvider', () => {
+  it('picks the longest mount that contains the path', () => {
+    const mounts = [
+      { mount: '/', size: 1, available: 1 },
+      { mount: '/data', size: 2, available: 2 },
+      { mount: '/data/usb', size: 3, available: 3 },
+      { mount: '/dat', size: 4, available: 4 },
+    ];
+    expect(pickMount(mounts, '/data/usb/rec')?.size).to.equal(3);
+    expect(pickMount(mounts, '/data/usb2')?.size).to.equal(2);
+    expect(pickMount(mounts, '/database')?.size).to.equal(1);
+    expect(pickMount([], '/x')).to.equal(null);
+  });
+
+  it('measures a folder that does not exist yet on its nearest existing ancestor', async () => {
+    const provider = new SystemDiskStatsProvider();
+    const stats = await provider.stats(path.join(tmpdir(), 'not', 'yet', 'there'));
+    expect(stats.totalBytes).to.be.greaterThan(0);
+    expect(stats.availableBytes).to.be.within(0, stats.totalBytes);
+  });
+
+  it('falls back to statfs when the mount list fails or names another device', async () => {
+    const failing = new SystemDiskStatsProvider(undefined, () => Promise.reject(new Error('no df')));
+    const viaStatfs = await failing.stats(tmpdir());
+    expect(viaStatfs.totalBytes).to.be.greaterThan(0);
+    // '/proc' is its own device: a mount list claiming tmpdir lives there must be ignored.
+    const wrong = new SystemDiskStatsProvider(undefined, () => Promise.resolve([{ mount: '/', size: 42, available: 41 }]));
+    const stats = await wrong.stats('/proc/self');
+    expect(stats.totalBytes).to.not.equal(42);
+  });
+});
