@@ -23,37 +23,45 @@ export interface MountUsage {
   readonly available: number;
 }
 
+const MOUNT_CACHE_MS = 60_000;
+
 /**
- * systeminformation's fsSize() (df / wmic / diskutil under the hood), matched to the
- * realpath of the nearest existing ancestor, longest mount prefix winning. fsSize leaves
- * some volumes out (tmpfs on Linux), so a match on another device than the path's, or
- * any failure, falls back to fs.statfs on the path itself.
+ * Free space from fs.statfs on the path itself (exact for the volume that holds it, and no
+ * child process: the guard polls it every few seconds beside running cameras). The mount
+ * point's name comes from systeminformation's fsSize() (df / wmic / diskutil), looked up
+ * at most once a minute per path; volumes it does not list (tmpfs) are named by the path.
  */
 export class SystemDiskStatsProvider implements DiskStatsProvider {
+  private readonly mounts = new Map<string, { mount: string; at: number }>();
+
   constructor(
     private readonly logger: Logger = silentLogger,
     private readonly listMounts: () => Promise<MountUsage[]> = () => si.fsSize(),
   ) {}
 
   async stats(targetPath: string): Promise<DiskStats> {
-    const existing = await nearestExistingAncestor(path.resolve(targetPath));
-    const real = await realpath(existing);
-    try {
-      const fromMounts = await this.fromMountList(targetPath, real);
-      if (fromMounts !== null) return fromMounts;
-      this.logger.debug('disk stats: no listed mount holds the path; using statfs', { path: real });
-    } catch (err) {
-      this.logger.debug('disk stats: mount list failed; using statfs', { path: real, error: String(err) });
-    }
-    return statfsStats(targetPath, real);
+    const real = await realpath(await nearestExistingAncestor(path.resolve(targetPath)));
+    const fsStats = await statfs(real);
+    return {
+      path: targetPath,
+      mount: await this.mountOf(real),
+      totalBytes: fsStats.blocks * fsStats.bsize,
+      availableBytes: fsStats.bavail * fsStats.bsize,
+    };
   }
 
-  private async fromMountList(targetPath: string, real: string): Promise<DiskStats | null> {
-    const mount = pickMount(await this.listMounts(), real);
-    if (mount === null) return null;
-    const [pathDevice, mountDevice] = await Promise.all([stat(real), stat(mount.mount)]);
-    if (pathDevice.dev !== mountDevice.dev) return null;
-    return { path: targetPath, mount: mount.mount, totalBytes: mount.size, availableBytes: mount.available };
+  private async mountOf(real: string): Promise<string> {
+    const cached = this.mounts.get(real);
+    if (cached && Date.now() - cached.at < MOUNT_CACHE_MS) return cached.mount;
+    let mount = real;
+    try {
+      const listed = pickMount(await this.listMounts(), real);
+      if (listed !== null && (await stat(real)).dev === (await stat(listed.mount)).dev) mount = listed.mount;
+    } catch (err) {
+      this.logger.debug('disk stats: mount list failed; naming the volume by the path', { path: real, error: String(err) });
+    }
+    this.mounts.set(real, { mount, at: Date.now() });
+    return mount;
   }
 }
 
@@ -70,16 +78,6 @@ export function pickMount<T extends MountUsage>(mounts: readonly T[], real: stri
     if (contains && (best === null || mount.mount.length > best.mount.length)) best = mount;
   }
   return best;
-}
-
-async function statfsStats(targetPath: string, real: string): Promise<DiskStats> {
-  const fsStats = await statfs(real);
-  return {
-    path: targetPath,
-    mount: real,
-    totalBytes: fsStats.blocks * fsStats.bsize,
-    availableBytes: fsStats.bavail * fsStats.bsize,
-  };
 }
 
 /** A folder that does not exist yet lives on the volume of its nearest existing ancestor. */

@@ -1,5 +1,7 @@
 import { NodeProcessSpawner } from '../../src/process/spawner.js';
 import { ProcessRegistry } from '../../src/process/owned_process.js';
+import { FfmpegLocator } from '../../src/ffmpeg/locate.js';
+import { FfprobeLocator } from '../../src/ffmpeg/locate_ffprobe.js';
 
 export interface ToolResult {
   readonly stdout: Buffer;
@@ -9,9 +11,22 @@ export interface ToolResult {
 
 const registry = new ProcessRegistry(new NodeProcessSpawner());
 
-/** Runs a tool to completion through the process owner; stdout kept as bytes. */
+let located: Promise<{ ffmpeg: string; ffprobe: string }> | null = null;
+
+/** The ffmpeg and ffprobe the module itself would use (PATH, or the npm-shipped ones on a bare machine). */
+export function locatedTools(): Promise<{ ffmpeg: string; ffprobe: string }> {
+  located ??= (async () => {
+    const ffmpeg = await new FfmpegLocator().locate();
+    const ffprobe = await new FfprobeLocator().locate(ffmpeg.path);
+    return { ffmpeg: ffmpeg.path, ffprobe: ffprobe.path };
+  })();
+  return located;
+}
+
+/** Runs a tool to completion through the process owner; stdout kept as bytes. 'ffmpeg'/'ffprobe' mean the located ones. */
 export async function runTool(command: string, args: readonly string[], input?: Buffer): Promise<ToolResult> {
-  const proc = registry.start(command, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+  const tools = command === 'ffmpeg' || command === 'ffprobe' ? await locatedTools() : null;
+  const proc = registry.start(tools ? tools[command as 'ffmpeg' | 'ffprobe'] : command, args, { stdio: ['pipe', 'pipe', 'pipe'] });
   const chunks: Buffer[] = [];
   proc.child.stdout?.on('data', (chunk: Buffer) => chunks.push(chunk));
   if (input !== undefined) proc.child.stdin?.end(input);

@@ -1,3 +1,4 @@
+import { realpathSync } from 'node:fs';
 import { expect } from 'chai';
 import sinon from 'sinon';
 import { tmpdir } from 'node:os';
@@ -149,13 +150,21 @@ describe('SystemDiskStatsProvider', () => {
     expect(stats.availableBytes).to.be.within(0, stats.totalBytes);
   });
 
-  it('falls back to statfs when the mount list fails or names another device', async () => {
+  it('takes the numbers from statfs and only the mount name from the mount list, asked once per path', async () => {
+    let listed = 0;
+    const provider = new SystemDiskStatsProvider(undefined, () => {
+      listed += 1;
+      return Promise.resolve([{ mount: '/', size: 42, available: 41 }]);
+    });
+    const first = await provider.stats(tmpdir());
+    await provider.stats(tmpdir());
+    expect(first.totalBytes).to.not.equal(42);
+    expect(listed).to.equal(1);
+    // '/proc' is its own device: a mount list claiming it lives on '/' must not name it '/'.
+    expect((await provider.stats('/proc/self')).mount).to.not.equal('/');
     const failing = new SystemDiskStatsProvider(undefined, () => Promise.reject(new Error('no df')));
-    const viaStatfs = await failing.stats(tmpdir());
-    expect(viaStatfs.totalBytes).to.be.greaterThan(0);
-    // '/proc' is its own device: a mount list claiming tmpdir lives there must be ignored.
-    const wrong = new SystemDiskStatsProvider(undefined, () => Promise.resolve([{ mount: '/', size: 42, available: 41 }]));
-    const stats = await wrong.stats('/proc/self');
-    expect(stats.totalBytes).to.not.equal(42);
+    const viaPath = await failing.stats(tmpdir());
+    expect(viaPath.totalBytes).to.be.greaterThan(0);
+    expect(viaPath.mount).to.equal(realpathSync(tmpdir()));
   });
 });
