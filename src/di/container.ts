@@ -14,6 +14,7 @@ import { SyntheticDeviceProbe } from '../camera_core/synthetic_probe.js';
 import { FfmpegCaptureSourceFactory } from '../camera_core/ffmpeg_capture_source.js';
 import { DefaultVideoWriterFactory } from '../storage/video_writer_factory.js';
 import { DefaultTrialRecorderFactory } from '../storage/trial_recorder.js';
+import { DefaultTimingWriterFactory } from '../storage/timing_writer.js';
 import { DiskGuard, SystemDiskStatsProvider } from '../storage/disk_guard.js';
 import type { CaptureSourceFactory } from '../camera_core/types.js';
 import type { VideoWriterFactory } from '../storage/types.js';
@@ -50,9 +51,12 @@ export function createModuleContainer(options: ContainerOptions): DependencyCont
   c.register(TOKENS.DeviceProbe, cached((r) => new SyntheticDeviceProbe(r.resolve(TOKENS.FfmpegProvider), r.resolve(TOKENS.ProcessRegistry))));
   c.register(TOKENS.CaptureSourceFactory, cached((r) => lazyCaptureFactory(r)));
   c.register(TOKENS.VideoWriterFactory, cached((r) => lazyWriterFactory(r)));
+  c.register(TOKENS.TimingWriterFactory, cached(() => new DefaultTimingWriterFactory()));
   c.register(TOKENS.TrialRecorderFactory, cached((r) =>
-    new DefaultTrialRecorderFactory(r.resolve(TOKENS.VideoWriterFactory), r.resolve(TOKENS.Clock))));
-  c.register(TOKENS.DiskStatsProvider, cached(() => new SystemDiskStatsProvider()));
+    new DefaultTrialRecorderFactory(r.resolve(TOKENS.VideoWriterFactory), r.resolve(TOKENS.Clock), {
+      timingWriters: r.resolve(TOKENS.TimingWriterFactory), logger: r.resolve(TOKENS.Logger),
+    })));
+  c.register(TOKENS.DiskStatsProvider, cached((r) => new SystemDiskStatsProvider(r.resolve(TOKENS.Logger))));
   c.register(TOKENS.DiskGuard, cached((r) => new DiskGuard(r.resolve(TOKENS.DiskStatsProvider), r.resolve(TOKENS.Logger))));
   for (const [name, value] of Object.entries(options.overrides ?? {})) {
     c.register(TOKENS[name as TokenName] as symbol, { useValue: value });
