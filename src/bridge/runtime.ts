@@ -183,7 +183,7 @@ export class CamerasRuntime {
         if (this.trial !== trial) return;
         this.trial = null;
         this.reportError(null, error);
-        this.handlers.reportStopped(trial, summary);
+        this.handlers.recording.reportStopped(trial, summary);
       });
     });
   }
@@ -195,7 +195,7 @@ export class CamerasRuntime {
     this.trial = null;
     const summary = await trial.finish(reason);
     this.pausedTrial = reason === 'command' ? trial : null;
-    this.handlers.reportStopped(trial, summary);
+    this.handlers.recording.reportStopped(trial, summary);
   }
 
   async releaseCamera(reason: StopReason): Promise<string | null> {

@@ -1,0 +1,93 @@
+import path from 'node:path';
+import { ModuleError } from '../errors/codes.js';
+import type { CommandPayloads } from '../generated/schema-types.js';
+import type { TrialRecorder, TrialSummary } from '../storage/types.js';
+import { resolveSessionPaths } from '../storage/session_paths.js';
+import type { CamerasRuntime } from './runtime.js';
+import type { CameraSession } from './camera_session.js';
+import { placeTrial } from './trial_paths.js';
+
+const round2 = (x: number): number => Math.round(x * 100) / 100;
+
+/** Commands about trials and sessions: record, pause, resume, session boundaries. */
+export class RecordingHandlers {
+  constructor(private readonly rt: CamerasRuntime) {}
+
+  async startRecording(payload: CommandPayloads['start_recording']): Promise<void> {
+    const camera = this.rt.camera as CameraSession;
+    const config = this.rt.config.current;
+    const placement = placeTrial(payload, config, this.rt.session);
+    await this.refuseIfDiskLow(placement.baseDir);
+    const paths = resolveSessionPaths({
+      basePath: placement.baseDir,
+      sessionPrefix: placement.sessionPrefix,
+      cameraLabel: camera.identity.name || camera.identity.stableId,
+      perCameraSubdir: config.storage.per_camera_subdir,
+    });
+    const { captureMode, recordMode } = camera.selection;
+    const trial = await this.rt.trialFactory.start({
+      context: {
+        cameraId: camera.cameraId, backend: camera.identity.backend, stableId: camera.identity.stableId,
+        name: camera.identity.name, devicePath: camera.identity.devicePath, sessionId: this.rt.session.id,
+        trialNumber: placement.trialNumber, trialLabel: payload.trial_label ?? null,
+        captureMode, recordMode, ffmpegVersion: this.rt.ffmpeg.require().version,
+      },
+      paths,
+      writer: {
+        codec: config.record.codec, jpegQuality: config.record.jpeg_quality, h264Crf: config.record.h264_crf,
+        forceReencode: config.record.force_reencode, queueMaxFrames: config.capture.queue_max_frames,
+      },
+    });
+    this.rt.pausedTrial = null;
+    this.rt.trial = trial;
+    this.rt.session.lastTrial = placement.trialNumber;
+    this.rt.watchTrial(trial);
+    this.rt.reporter.report('recording_started', {
+      camera_id: camera.cameraId, session_id: this.rt.session.id, trial_number: placement.trialNumber,
+      trial_label: payload.trial_label ?? null, video_path: trial.paths.videoPath, timing_path: trial.paths.timingPath,
+      metadata_path: trial.paths.metadataPath, passthrough: camera.selection.passthrough, renamed: trial.paths.renamed,
+    });
+  }
+  async refuseIfDiskLow(dir: string): Promise<void> {
+    const guard = this.rt.diskGuard;
+    this.rt.watchDisk(dir);
+    const reading = await guard.check();
+    if (guard.isLow()) {
+      throw new ModuleError('STORAGE_CRITICAL', `Storage space is critical: ${round2(reading.freeGb)} GB free, ${this.rt.config.current.guard.disk_free_gb_min} GB required`, {
+        data: { free_gb: round2(reading.freeGb), min_required_gb: this.rt.config.current.guard.disk_free_gb_min, path: dir },
+      });
+    }
+  }
+  async resume(): Promise<void> {
+    const trial = this.rt.pausedTrial as TrialRecorder;
+    const resumed = await trial.resume();
+    this.rt.pausedTrial = null;
+    this.rt.trial = trial;
+    this.rt.reporter.report('recording_resumed', {
+      camera_id: trial.context.cameraId, session_id: trial.context.sessionId, trial_number: trial.context.trialNumber,
+      video_path: resumed.videoPath, timing_path: trial.paths.timingPath, next_frame_index: resumed.nextFrameIndex,
+    });
+  }
+  reportStopped(trial: TrialRecorder, summary: TrialSummary): void {
+    this.rt.reporter.report('recording_stopped', {
+      camera_id: trial.context.cameraId, session_id: trial.context.sessionId, trial_number: trial.context.trialNumber,
+      frames_recorded: summary.framesRecorded, frames_dropped: summary.framesDropped,
+      duration_seconds: round2(summary.durationSeconds), actual_fps: round2(summary.actualFps),
+      video_path: summary.paths.videoPath, timing_path: summary.paths.timingPath, metadata_path: summary.paths.metadataPath,
+      video_files: [...summary.videoFiles], reason: summary.reason,
+    });
+  }
+  async startSession(payload: CommandPayloads['start_session']): Promise<void> {
+    const dir = payload.session_dir ? path.resolve(payload.session_dir) : null;
+    const id = payload.session_id ?? (dir ? path.basename(dir) : `session_${new Date().toISOString().replace(/[-:]/g, '').replace('T', '_').slice(0, 15)}`);
+    this.rt.pausedTrial = null;
+    this.rt.session = { id, dir, lastTrial: 0 };
+    this.rt.reporter.report('session_started', { session_id: id, session_dir: dir });
+  }
+  async stopSession(): Promise<void> {
+    await this.rt.finishTrial('session_stopped');
+    const id = this.rt.session.id;
+    this.rt.pausedTrial = null;
+    this.rt.session = { id: null, dir: null, lastTrial: 0 };
+    this.rt.reporter.report('session_stopped', { session_id: id });
+  }}
