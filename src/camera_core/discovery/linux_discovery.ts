@@ -1,0 +1,63 @@
+import { isVideoCaptureNode, parseV4l2Info } from '../v4l2/info_parser.js';
+import type { V4l2Ctl } from '../v4l2/v4l2_ctl.js';
+import { assignStableIds } from './stable_id.js';
+import { readVideoNodes, type SysfsVideoNode } from './sysfs_video_nodes.js';
+import type { DiscoveredCamera, DiscoveryResult } from './types.js';
+import { readV4lLinks } from './v4l_links.js';
+
+export interface LinuxDiscoveryOptions {
+  /** Usually /sys; CAMERAS_SYSFS_ROOT points it at a fake tree. */
+  readonly sysfsRoot: string;
+  /** Usually /dev (for /dev/v4l/by-id, by-path); CAMERAS_DEV_ROOT. */
+  readonly devRoot: string;
+  readonly v4l2Ctl: V4l2Ctl;
+}
+
+type CaptureVerdict = { readonly capture: boolean; readonly how: 'device-caps' | 'index-heuristic'; readonly note?: string };
+
+/**
+ * USB cameras from sysfs: every video node of a USB device that captures pictures. UVC
+ * cameras register a metadata node next to each capture node, with the same name; it is
+ * told apart by its device caps (`v4l2-ctl --info`). Without v4l2-ctl (or when the node
+ * cannot be opened) the sysfs index decides: uvcvideo registers capture and metadata
+ * nodes in pairs, so even indexes capture; other drivers' index 0 is the capture node.
+ * Nodes of non-USB devices (codecs, ISPs, CSI cameras, vivid) are not listed.
+ */
+export async function discoverLinuxCameras(options: LinuxDiscoveryOptions): Promise<DiscoveryResult> {
+  const { available, nodes } = await readVideoNodes(options.sysfsRoot);
+  const usbNodes = nodes.filter((n) => n.usb !== null);
+  const verdicts = await Promise.all(usbNodes.map((node) => judge(node, options.v4l2Ctl)));
+  const notes = verdicts.flatMap((v) => (v.note ? [v.note] : []));
+  const captureNodes = usbNodes.filter((_, i) => verdicts[i]?.capture);
+  const ids = assignStableIds(captureNodes);
+  const links = await readV4lLinks(options.devRoot);
+  const cameras = captureNodes.map((node): DiscoveredCamera => {
+    const usb = node.usb;
+    const nodeLinks = links.get(node.node);
+    return {
+      backend: 'usb',
+      stableId: ids.get(node) ?? node.node,
+      name: node.name ?? usb?.product ?? node.node,
+      devicePath: node.devicePath,
+      usbPath: usb?.sysName ?? null,
+      vidPid: usb?.vidPid ?? null,
+      serial: usb?.serial ?? null,
+      driver: node.driver,
+      byId: nodeLinks?.byId ?? [],
+      byPath: nodeLinks?.byPath ?? [],
+      captureCheck: verdicts[usbNodes.indexOf(node)]?.how ?? 'index-heuristic',
+    };
+  });
+  return { platform: 'linux', cameras, listingAvailable: available, notes };
+}
+
+async function judge(node: SysfsVideoNode, v4l2Ctl: V4l2Ctl): Promise<CaptureVerdict> {
+  const answer = await v4l2Ctl.query(node.devicePath, '--info');
+  if (answer.ok) {
+    const info = parseV4l2Info(answer.stdout);
+    if (info.deviceCaps.length > 0) return { capture: isVideoCaptureNode(info), how: 'device-caps' };
+  }
+  const capture = node.driver === 'uvcvideo' ? (node.index ?? node.number) % 2 === 0 : (node.index ?? 0) === 0;
+  const why = answer.ok ? 'v4l2-ctl --info printed no device caps' : answer.reason;
+  return { capture, how: 'index-heuristic', note: `${node.devicePath}: judged by its sysfs index (${why})` };
+}
