@@ -1,46 +1,57 @@
 import { ModuleError } from '../errors/codes.js';
 import { silentLogger, type Logger } from '../host/logger.js';
-import type { DiskStats, DiskStatsProvider } from './disk_stats.js';
+import type { DiskStats, DiskStatsOptions, DiskStatsProvider } from './disk_stats.js';
+import { assessStorage, type StorageAssessment, type StorageLevel, type StorageThresholds } from './storage_policy.js';
 
 export { SystemDiskStatsProvider, type DiskStats, type DiskStatsProvider } from './disk_stats.js';
 
-export interface DiskGuardOptions {
-  readonly diskFreeGbMin: number;
+export interface DiskGuardOptions extends StorageThresholds {
   readonly checkIntervalMs: number;
 }
 
-export interface DiskReading extends DiskStats {
-  /** Available space in GB (10^9 bytes, as disks are sold and df -H prints). */
-  readonly freeGb: number;
-  readonly low: boolean;
+export interface DiskReading extends DiskStats, StorageAssessment {}
+
+export interface DiskGuardHandlers {
+  /** Recording must stop: the volume became critical (block percent or disk_free_gb_min). Once per fall. */
+  readonly onCritical: (reading: DiskReading) => void;
+  /** The volume rose from ok into the warn band. Once per rise. */
+  readonly onWarn: (reading: DiskReading) => void;
 }
 
-export type LowDiskHandler = (freeGb: number, minGb: number) => void;
-
-const BYTES_PER_GB = 1e9;
+const LEVEL_RANK: Record<StorageLevel, number> = { ok: 0, warn: 1, critical: 2 };
 
 /**
- * Watches free space on the volume of the output folder. Polls on an unref'd timer that
- * is re-armed only after a check finished (two checks never overlap), calls onLow once
- * per fall below the minimum, and logs a failing check instead of throwing from a timer.
+ * Watches the space on the volume of the output folder. Polls with statfs only (no child
+ * process) on an unref'd timer re-armed after each check (two checks never overlap), tells
+ * the handlers when the level rises, and logs a failing check instead of throwing from a timer.
  */
 export class DiskGuard {
-  private target: { path: string; options: DiskGuardOptions; onLow: LowDiskHandler } | null = null;
+  private target: { path: string; options: DiskGuardOptions; handlers: DiskGuardHandlers } | null = null;
   private timer: NodeJS.Timeout | null = null;
   private inFlight: Promise<DiskReading> | null = null;
-  private low = false;
-  private lowReported = false;
+  /** The level the handlers last heard of (or that the caller of start() already handled). */
+  private reported: StorageLevel = 'ok';
   private reading: DiskReading | null = null;
   /** Bumped by start/stop so a check begun for an older target changes nothing. */
   private generation = 0;
 
   constructor(private readonly provider: DiskStatsProvider, private readonly logger: Logger = silentLogger) {}
 
-  /** Watches `path` (restarting if already watching); the first check runs at once. */
-  start(path: string, options: DiskGuardOptions, onLow: LowDiskHandler): void {
+  /**
+   * Watches `path` (restarting if already watching). Without `initial` the first check runs
+   * at once; with it (a reading the caller just took and acted on) the next one runs after
+   * the interval and the handlers only hear about a rise above initial's level.
+   */
+  start(path: string, options: DiskGuardOptions, handlers: DiskGuardHandlers, initial?: DiskReading): void {
     this.stop();
-    this.target = { path, options, onLow };
-    this.poll();
+    this.target = { path, options, handlers };
+    if (initial === undefined) {
+      this.poll();
+      return;
+    }
+    this.reading = initial;
+    this.reported = initial.level;
+    this.schedule(this.generation);
   }
 
   stop(): void {
@@ -49,59 +60,63 @@ export class DiskGuard {
     this.timer = null;
     this.target = null;
     this.inFlight = null;
-    this.low = false;
-    this.lowReported = false;
+    this.reported = 'ok';
   }
 
-  isLow(): boolean {
-    return this.low;
+  /** The level of the last reading; 'ok' before the first. */
+  get level(): StorageLevel {
+    return this.reading?.level ?? 'ok';
   }
 
   get lastReading(): DiskReading | null {
     return this.reading;
   }
 
-  /** One reading now (joining a check already running); rejects with STORAGE_UNAVAILABLE. */
+  get watchedPath(): string | null {
+    return this.target?.path ?? null;
+  }
+
+  /** One reading of the watched folder now (joining a check already running); rejects with STORAGE_UNAVAILABLE. */
   check(): Promise<DiskReading> {
     const target = this.target;
     if (target === null) {
       return Promise.reject(new ModuleError('STORAGE_UNAVAILABLE', 'Disk guard is not watching any folder'));
     }
-    this.inFlight ??= this.readOnce(target.path, target.options, target.onLow, this.generation)
+    const generation = this.generation;
+    this.inFlight ??= this.read(target.path, target.options, { mountName: false })
+      .then((reading) => {
+        if (generation === this.generation) this.apply(reading, target.handlers);
+        return reading;
+      })
       .finally(() => {
-        this.inFlight = null;
+        if (generation === this.generation) this.inFlight = null;
       });
     return this.inFlight;
   }
 
-  private async readOnce(path: string, options: DiskGuardOptions, onLow: LowDiskHandler, generation: number): Promise<DiskReading> {
+  /** One reading of any folder, assessed against `thresholds`; changes nothing. Rejects with STORAGE_UNAVAILABLE. */
+  async read(path: string, thresholds: StorageThresholds, options: DiskStatsOptions = { mountName: false }): Promise<DiskReading> {
     let stats: DiskStats;
     try {
-      stats = await this.provider.stats(path);
+      stats = await this.provider.stats(path, options);
     } catch (err) {
-      throw new ModuleError('STORAGE_UNAVAILABLE', `Cannot read free space for ${path}: ${(err as Error).message}`, {
+      throw new ModuleError('STORAGE_UNAVAILABLE', `Storage information unavailable for ${path}: ${(err as Error).message}`, {
         cause: err, data: { path },
       });
     }
-    const freeGb = stats.availableBytes / BYTES_PER_GB;
-    const reading: DiskReading = { ...stats, freeGb, low: freeGb < options.diskFreeGbMin };
-    if (generation === this.generation) this.apply(reading, options.diskFreeGbMin, onLow);
-    return reading;
+    return { ...stats, ...assessStorage(stats, thresholds) };
   }
 
-  private apply(reading: DiskReading, minGb: number, onLow: LowDiskHandler): void {
+  private apply(reading: DiskReading, handlers: DiskGuardHandlers): void {
     this.reading = reading;
-    this.low = reading.low;
-    if (!reading.low) {
-      this.lowReported = false;
-      return;
-    }
-    if (this.lowReported) return;
-    this.lowReported = true;
+    const rising = LEVEL_RANK[reading.level] > LEVEL_RANK[this.reported];
+    this.reported = reading.level;
+    if (!rising) return;
     try {
-      onLow(reading.freeGb, minGb);
+      if (reading.level === 'critical') handlers.onCritical(reading);
+      else handlers.onWarn(reading);
     } catch (err) {
-      this.logger.error('disk guard: low-disk handler threw', { error: String(err) });
+      this.logger.error('disk guard: storage handler threw', { level: reading.level, error: String(err) });
     }
   }
 
@@ -111,10 +126,12 @@ export class DiskGuard {
       .catch((err: unknown) => {
         this.logger.warn('disk guard: free-space check failed', { path: this.target?.path, error: String(err) });
       })
-      .finally(() => {
-        if (generation !== this.generation || this.target === null) return;
-        this.timer = setTimeout(() => this.poll(), this.target.options.checkIntervalMs);
-        this.timer.unref();
-      });
+      .finally(() => this.schedule(generation));
+  }
+
+  private schedule(generation: number): void {
+    if (generation !== this.generation || this.target === null) return;
+    this.timer = setTimeout(() => this.poll(), this.target.options.checkIntervalMs);
+    this.timer.unref();
   }
 }

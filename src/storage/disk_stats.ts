@@ -1,6 +1,5 @@
 import { realpath, stat, statfs } from 'node:fs/promises';
 import path from 'node:path';
-import si from 'systeminformation';
 import { silentLogger, type Logger } from '../host/logger.js';
 
 export interface DiskStats {
@@ -12,9 +11,17 @@ export interface DiskStats {
   readonly availableBytes: number;
 }
 
+export interface DiskStatsOptions {
+  /**
+   * false: statfs only, the mount named from the cache or by the path. The guard's polls and
+   * the record path use this, so they never wait on (or start) a child process.
+   */
+  readonly mountName?: boolean;
+}
+
 /** Free space of the volume a path lives on; a DI seam so tests fake the disk. */
 export interface DiskStatsProvider {
-  stats(targetPath: string): Promise<DiskStats>;
+  stats(targetPath: string, options?: DiskStatsOptions): Promise<DiskStats>;
 }
 
 export interface MountUsage {
@@ -36,15 +43,15 @@ export class SystemDiskStatsProvider implements DiskStatsProvider {
 
   constructor(
     private readonly logger: Logger = silentLogger,
-    private readonly listMounts: () => Promise<MountUsage[]> = () => si.fsSize(),
+    private readonly listMounts: () => Promise<MountUsage[]> = listMountsWithSysteminformation,
   ) {}
 
-  async stats(targetPath: string): Promise<DiskStats> {
+  async stats(targetPath: string, options: DiskStatsOptions = {}): Promise<DiskStats> {
     const real = await realpath(await nearestExistingAncestor(path.resolve(targetPath)));
     const fsStats = await statfs(real);
     return {
       path: targetPath,
-      mount: await this.mountOf(real),
+      mount: options.mountName === false ? this.mounts.get(real)?.mount ?? real : await this.mountOf(real),
       totalBytes: fsStats.blocks * fsStats.bsize,
       availableBytes: fsStats.bavail * fsStats.bsize,
     };
@@ -63,6 +70,12 @@ export class SystemDiskStatsProvider implements DiskStatsProvider {
     this.mounts.set(real, { mount, at: Date.now() });
     return mount;
   }
+}
+
+/** systeminformation is large; it is loaded the first time a mount is looked up, not at start-up. */
+async function listMountsWithSysteminformation(): Promise<MountUsage[]> {
+  const si = await import('systeminformation');
+  return si.default.fsSize();
 }
 
 /** The mount containing `real`, longest prefix first; case-insensitive on Windows drives. */

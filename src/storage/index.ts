@@ -9,5 +9,6 @@ export { TimingCSVWriter, DefaultTimingWriterFactory, type TimingWriterFactory, 
 export { TIMING_COLUMNS, formatNsAsSeconds, type TimingRow } from './timing_format.js';
 export { readTimingCsv, type TimingCsvRow } from './timing_reader.js';
 export { writeMetadataCsv, METADATA_COLUMNS, type TrialMetadata } from './metadata_writer.js';
-export { DiskGuard, type DiskGuardOptions, type DiskReading, type LowDiskHandler } from './disk_guard.js';
+export { DiskGuard, type DiskGuardHandlers, type DiskGuardOptions, type DiskReading } from './disk_guard.js';
+export { assessStorage, thresholdsFrom, type StorageLevel, type StorageThresholds } from './storage_policy.js';
 export { SystemDiskStatsProvider, type DiskStats, type DiskStatsProvider } from './disk_stats.js';

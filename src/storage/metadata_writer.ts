@@ -6,7 +6,7 @@ import { storageWriteError } from './write_errors.js';
 export const METADATA_COLUMNS = [
   'camera_id', 'backend', 'name', 'device_path', 'start_time_unix', 'end_time_unix', 'target_fps',
   'actual_fps', 'resolution_width', 'resolution_height', 'pixel_format', 'video_path', 'timing_path',
-  'frames_total', 'frames_dropped', 'session_id', 'trial', 'ffmpeg_version', 'video_files',
+  'frames_total', 'frames_dropped', 'session_id', 'trial', 'ffmpeg_version', 'video_files', 'gaps',
 ] as const;
 
 export type MetadataColumn = (typeof METADATA_COLUMNS)[number];
@@ -14,7 +14,10 @@ export type MetadataColumn = (typeof METADATA_COLUMNS)[number];
 /** One trial's metadata row; null fields (end time, totals while recording) are left empty. */
 export type TrialMetadata = Readonly<Record<MetadataColumn, string | number | null>>;
 
-/** Separates the video parts in video_files (';' never appears in a sanitized file name). */
+/**
+ * Separates the video parts in video_files (';' never appears in a sanitized file name), and
+ * the entries of gaps: "<frame_index>:<frames missed>" for each camera loss inside the trial.
+ */
 export const VIDEO_FILES_SEPARATOR = ';';
 
 /**

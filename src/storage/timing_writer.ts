@@ -1,6 +1,6 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import Papa from 'papaparse';
-import type { ModuleError } from '../errors/codes.js';
+import { ModuleError } from '../errors/codes.js';
 import { storageWriteError } from './write_errors.js';
 import {
   TIMING_COLUMNS, TIMING_QUOTED_COLUMNS, timingRowFields, type TimingRow, type TimingRowContext,
@@ -27,6 +27,11 @@ export interface TimingWriterFactory {
 const DEFAULT_FLUSH_MS = 250;
 const MAX_FLUSH_MS = 500;
 const NEWLINE = '\n';
+/**
+ * Rows written that can still be taken back (an encoder that died had counted frames it
+ * never wrote: about a second of video plus its queue). Far more than that.
+ */
+const MAX_RETRACTABLE_ROWS = 4096;
 
 /**
  * The per-frame timing CSV. Rows wait in memory until the video writer reports their
@@ -37,6 +42,8 @@ export class TimingCSVWriter {
   private uncommitted: string[][] = [];
   private ready: string[][] = [];
   private written = 0;
+  /** Where each of the last rows on disk starts, oldest first, so they can be cut off again. */
+  private rowStarts: number[] = [];
   private writing: Promise<void> = Promise.resolve();
   private failure: ModuleError | null = null;
   private readonly timer: NodeJS.Timeout;
@@ -45,6 +52,8 @@ export class TimingCSVWriter {
   private constructor(
     readonly path: string,
     private readonly handle: FileHandle,
+    /** The file's size: rows are written at this offset (explicitly, so a truncate leaves no hole). */
+    private fileBytes: number,
     private readonly context: TimingRowContext,
     flushIntervalMs: number,
     private readonly onError: ((error: ModuleError) => void) | undefined,
@@ -62,16 +71,17 @@ export class TimingCSVWriter {
     } catch (err) {
       throw storageWriteError(err, path, 'opening the timing file', 'STORAGE_UNAVAILABLE');
     }
+    let fileBytes: number;
     try {
-      const { size } = await handle.stat();
-      if (size === 0) await appendFully(handle, `${TIMING_COLUMNS.join(',')}${NEWLINE}`);
+      fileBytes = (await handle.stat()).size;
+      if (fileBytes === 0) fileBytes = await writeFullyAt(handle, `${TIMING_COLUMNS.join(',')}${NEWLINE}`, 0);
     } catch (err) {
       await handle.close().catch(() => undefined); // the write error is the one worth reporting
       throw storageWriteError(err, path, 'writing the header of');
     }
     const flushMs = Math.min(Math.max(options.flushIntervalMs ?? DEFAULT_FLUSH_MS, 1), MAX_FLUSH_MS);
     const context = { trial: options.trial, deviceId: options.deviceId, label: options.label ?? '' };
-    return new TimingCSVWriter(path, handle, context, flushMs, options.onError);
+    return new TimingCSVWriter(path, handle, fileBytes, context, flushMs, options.onError);
   }
 
   /** Holds the row until commit() says its frame is in the video file. */
@@ -83,6 +93,23 @@ export class TimingCSVWriter {
   commit(count: number): void {
     if (count <= 0) return;
     this.ready.push(...this.uncommitted.splice(0, count));
+  }
+
+  /**
+   * Takes back the last `count` committed rows: their frames turned out not to be in the
+   * video file after all. Rows still in memory are dropped; rows already written are cut
+   * off the file. Resolves with how many were taken back; rejects if that is impossible.
+   */
+  async retractCommitted(count: number): Promise<number> {
+    if (count <= 0) return 0;
+    const fromMemory = Math.min(count, this.ready.length);
+    this.ready.splice(this.ready.length - fromMemory, fromMemory);
+    const fromFile = count - fromMemory;
+    if (fromFile === 0) return count;
+    const cut = this.writing.then(() => this.cutRows(fromFile));
+    this.writing = cut.catch(() => undefined); // the caller hears of a failed cut; later writes still run
+    await cut;
+    return count;
   }
 
   /** Rows whose frames never reached the file (writer failure); returns how many. */
@@ -123,11 +150,34 @@ export class TimingCSVWriter {
     if (this.failure !== null) throw this.failure;
   }
 
+  private async cutRows(count: number): Promise<void> {
+    if (this.failure !== null) throw this.failure;
+    if (count > this.rowStarts.length) {
+      throw new ModuleError('INTERNAL', `Cannot take back ${count} timing rows of ${this.path}: only the last ${this.rowStarts.length} are tracked`);
+    }
+    const start = this.rowStarts[this.rowStarts.length - count]!;
+    try {
+      await this.handle.truncate(start);
+    } catch (err) {
+      throw storageWriteError(err, this.path, 'taking back timing rows in');
+    }
+    this.rowStarts.length -= count;
+    this.fileBytes = start;
+    this.written -= count;
+  }
+
   private async writeRows(rows: string[][]): Promise<void> {
     if (this.failure !== null) return;
-    const text = Papa.unparse(rows, { quotes: [...TIMING_QUOTED_COLUMNS], newline: NEWLINE, header: false }) + NEWLINE;
+    const lines = rows.map((row) => Papa.unparse([row], { quotes: [...TIMING_QUOTED_COLUMNS], newline: NEWLINE, header: false }) + NEWLINE);
     try {
-      await appendFully(this.handle, text);
+      const start = this.fileBytes;
+      this.fileBytes = await writeFullyAt(this.handle, lines.join(''), start);
+      let offset = start;
+      for (const line of lines) {
+        this.rowStarts.push(offset);
+        offset += Buffer.byteLength(line, 'utf8');
+      }
+      if (this.rowStarts.length > 2 * MAX_RETRACTABLE_ROWS) this.rowStarts = this.rowStarts.slice(-MAX_RETRACTABLE_ROWS);
       this.written += rows.length;
     } catch (err) {
       this.failure = storageWriteError(err, this.path, 'writing timing rows to');
@@ -136,15 +186,16 @@ export class TimingCSVWriter {
   }
 }
 
-/** Writes all of `text` at the current position, continuing after short writes. */
-async function appendFully(handle: FileHandle, text: string): Promise<void> {
+/** Writes all of `text` at `position`, continuing after short writes; resolves with the offset after it. */
+async function writeFullyAt(handle: FileHandle, text: string, position: number): Promise<number> {
   const bytes = Buffer.from(text, 'utf8');
   let done = 0;
   while (done < bytes.length) {
-    const { bytesWritten } = await handle.write(bytes, done, bytes.length - done);
+    const { bytesWritten } = await handle.write(bytes, done, bytes.length - done, position + done);
     if (bytesWritten <= 0) throw new Error('write made no progress');
     done += bytesWritten;
   }
+  return position + bytes.length;
 }
 
 export class DefaultTimingWriterFactory implements TimingWriterFactory {

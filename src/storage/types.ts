@@ -1,6 +1,7 @@
 import type { EventEmitter } from 'eventemitter3';
 import type { CaptureMode, CapturedFrame } from '../camera_core/types.js';
 import type { ModuleError } from '../errors/codes.js';
+import type { RotationPolicy } from './rotation.js';
 
 export interface VideoWriterOptions {
   readonly path: string;
@@ -44,6 +45,12 @@ export interface VideoWriter extends EventEmitter<VideoWriterEvents> {
   readonly queueDepth: number;
   /** Finalizes the file (index, duration); resolves when it is complete on disk. */
   close(): Promise<VideoFileSummary>;
+  /**
+   * After close() failed: the frames the file really holds. Only writers whose `committed`
+   * can run ahead of the file (an ffmpeg child that died with frames it had counted still
+   * in memory) have it; for the others the committed count is exact.
+   */
+  countFramesInFile?(): Promise<number>;
 }
 
 export interface VideoWriterFactory {
@@ -91,6 +98,10 @@ export interface TrialStats {
   /** Recorded frames per second over the last second or so. */
   readonly recordFps: number;
   readonly nextFrameIndex: number;
+  /** Every video file of the trial so far, in order. */
+  readonly videoFiles: readonly string[];
+  /** Media time recorded so far (pauses excluded), as in TrialSummary.durationSeconds. */
+  readonly recordedSeconds: number;
 }
 
 export interface TrialSummary {
@@ -104,9 +115,21 @@ export interface TrialSummary {
   readonly reason: StopReason;
 }
 
+/** A long trial moved on to its next video file (rotation). */
+export interface TrialRotation {
+  readonly videoPath: string;
+  readonly previousVideoPath: string;
+  readonly previousFileFrames: number;
+  /** 1-based position of the new file among the trial's video files. */
+  readonly fileIndex: number;
+  /** frame_index of the first frame in the new file. */
+  readonly nextFrameIndex: number;
+}
+
 export interface TrialRecorderEvents {
   /** The video writer failed; the trial was finished with reason encoder_failed. */
   failed: (error: ModuleError, summary: TrialSummary) => void;
+  rotated: (rotation: TrialRotation) => void;
 }
 
 /**
@@ -122,13 +145,24 @@ export interface TrialRecorder extends EventEmitter<TrialRecorderEvents> {
   onFrame(frame: CapturedFrame): void;
   stats(): TrialStats;
   finish(reason: StopReason): Promise<TrialSummary>;
-  resume(): Promise<{ readonly videoPath: string; readonly nextFrameIndex: number }>;
+  resume(options?: ResumeOptions): Promise<{ readonly videoPath: string; readonly nextFrameIndex: number }>;
+}
+
+export interface ResumeOptions {
+  /**
+   * The trial continues after the camera was lost and came back: the first frame of the new
+   * part gets, in dropped_before, the frames missed at the nominal rate since the last frame
+   * written, and the gap is listed in the metadata's gaps column.
+   */
+  readonly countGap?: boolean;
 }
 
 export interface TrialRecorderStartOptions {
   readonly context: TrialContext;
   readonly paths: TrialPaths;
   readonly writer: Omit<VideoWriterOptions, 'path' | 'captureMode' | 'recordMode'>;
+  /** Split the trial into timestamped files of at most this length; absent or null: one file. */
+  readonly rotation?: RotationPolicy | null;
 }
 
 export interface TrialRecorderFactory {

@@ -50,6 +50,9 @@ export function transcodeArgs(ffmpeg: FfmpegInfo, settings: TranscodeSettings): 
       '-f', 'matroska', '-cluster_time_limit', '1000',
     ];
   const progress = ['-progress', `pipe:${PROGRESS_FD}`, ...(hasStatsPeriod(ffmpeg) ? ['-stats_period', '0.5'] : [])];
+  // Every finished fragment or cluster goes to the OS at once, so an encoder that is killed
+  // leaves a playable file (without it the MP4 header itself can sit in ffmpeg's buffer).
+  const flush = ['-flush_packets', '1'];
   // -n: ffmpeg refuses to overwrite; a recording is never replaced.
-  return [...input, ...timing, ...codec, ...progress, '-n', settings.outputPath];
+  return [...input, ...timing, ...codec, ...flush, ...progress, '-n', settings.outputPath];
 }

@@ -10,6 +10,7 @@ import { PtsClock } from '../mkv/pts_clock.js';
 import type { VideoFileSummary, VideoWriter, VideoWriterEvents, VideoWriterOptions } from '../types.js';
 import { ProgressParser, type ProgressReport } from './progress_parser.js';
 import { PROGRESS_FD, transcodeArgs } from './transcode_args.js';
+import { countVideoPackets } from './packet_count.js';
 
 export interface TranscodeWriterOptions extends VideoWriterOptions {
   /** Time ffmpeg gets after stdin closes to encode what is left and finalize. */
@@ -43,6 +44,7 @@ export class TranscodeWriter extends EventEmitter<VideoWriterEvents> implements 
     private readonly muxer: MatroskaMuxer,
     private readonly queueMaxFrames: number,
     private readonly finalizeTimeoutMs: number,
+    private readonly countPackets: () => Promise<number>,
   ) {
     super();
     const { stdin } = proc.child;
@@ -67,6 +69,7 @@ export class TranscodeWriter extends EventEmitter<VideoWriterEvents> implements 
     const muxer = new MatroskaMuxer({ width, height, fps, codecId: 'V_MJPEG' }, { appName: APP_NAME, seekable: false });
     const writer = new TranscodeWriter(
       options.path, proc, muxer, Math.max(1, options.queueMaxFrames), options.finalizeTimeoutMs ?? DEFAULT_FINALIZE_MS,
+      () => countVideoPackets(registry, ffmpeg.path, options.path),
     );
     writer.stdin.write(muxer.header);
     return writer;
@@ -98,6 +101,12 @@ export class TranscodeWriter extends EventEmitter<VideoWriterEvents> implements 
   close(): Promise<VideoFileSummary> {
     this.closing ??= this.finishFile();
     return this.closing;
+  }
+
+  /** ffmpeg reports frames encoded, not frames in the file: after it died, ask the file itself. */
+  async countFramesInFile(): Promise<number> {
+    if (this.proc.running) throw new ModuleError('INTERNAL', `ffmpeg is still writing ${this.path}`);
+    return Math.min(await this.countPackets(), this.framesSent);
   }
 
   private onProgress(report: ProgressReport): void {

@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import sinon from 'sinon';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { DiskGuard } from '../../../src/storage/disk_guard.js';
+import { DiskGuard, type DiskReading } from '../../../src/storage/disk_guard.js';
 import { pickMount, SystemDiskStatsProvider, type DiskStats, type DiskStatsProvider } from '../../../src/storage/disk_stats.js';
 import type { LogFields, Logger } from '../../../src/host/logger.js';
 
@@ -39,6 +39,12 @@ class RecordingLogger implements Logger {
   error(message: string, fields?: LogFields): void { this.lines.push(`${message} ${JSON.stringify(fields)}`); }
 }
 
+/** Percent thresholds far above the fake disk's 90 % use unless a test lowers them. */
+const options = (diskFreeGbMin: number, checkIntervalMs: number, warnPercent = 98, blockPercent = 99) =>
+  ({ diskFreeGbMin, checkIntervalMs, warnPercent, blockPercent });
+const handlers = (onCritical: (reading: DiskReading) => void = () => undefined, onWarn: (reading: DiskReading) => void = () => undefined) =>
+  ({ onCritical, onWarn });
+
 describe('DiskGuard', () => {
   let clock: sinon.SinonFakeTimers;
   beforeEach(() => {
@@ -49,7 +55,7 @@ describe('DiskGuard', () => {
   it('reads at once and then every interval', async () => {
     const disk = new FakeDisk();
     const guard = new DiskGuard(disk);
-    guard.start('/data', { diskFreeGbMin: 1, checkIntervalMs: 1000 }, () => undefined);
+    guard.start('/data', options(1, 1000), handlers());
     await clock.tickAsync(0);
     expect(disk.calls).to.equal(1);
     await clock.tickAsync(3000);
@@ -59,21 +65,21 @@ describe('DiskGuard', () => {
     expect(disk.calls).to.equal(4);
   });
 
-  it('calls onLow once per fall below the minimum', async () => {
+  it('calls onCritical once per fall below disk_free_gb_min', async () => {
     const disk = new FakeDisk();
     const onLow = sinon.spy();
     const guard = new DiskGuard(disk);
-    guard.start('/data', { diskFreeGbMin: 2, checkIntervalMs: 100 }, onLow);
+    guard.start('/data', options(2, 100), handlers(onLow));
     await clock.tickAsync(0);
-    expect(guard.isLow()).to.equal(false);
+    expect(guard.level).to.equal('ok');
     disk.freeGb = 1.5;
     await clock.tickAsync(500);
     expect(onLow.callCount).to.equal(1);
-    expect(onLow.firstCall.args).to.deep.equal([1.5, 2]);
-    expect(guard.isLow()).to.equal(true);
+    expect(onLow.firstCall.args[0]).to.include({ freeGb: 1.5, belowFreeMin: true, level: 'critical' });
+    expect(guard.level).to.equal('critical');
     disk.freeGb = 3;
     await clock.tickAsync(100);
-    expect(guard.isLow()).to.equal(false);
+    expect(guard.level).to.equal('ok');
     disk.freeGb = 0.5;
     await clock.tickAsync(300);
     expect(onLow.callCount).to.equal(2);
@@ -84,7 +90,7 @@ describe('DiskGuard', () => {
     const disk = new FakeDisk();
     disk.delayMs = 250;
     const guard = new DiskGuard(disk);
-    guard.start('/data', { diskFreeGbMin: 1, checkIntervalMs: 100 }, () => undefined);
+    guard.start('/data', options(1, 100), handlers());
     const manual = [guard.check(), guard.check()];
     await clock.tickAsync(2000);
     await Promise.all(manual);
@@ -99,7 +105,7 @@ describe('DiskGuard', () => {
     disk.failWith = new Error('df exploded');
     const logger = new RecordingLogger();
     const guard = new DiskGuard(disk, logger);
-    guard.start('/data', { diskFreeGbMin: 1, checkIntervalMs: 100 }, () => undefined);
+    guard.start('/data', options(1, 100), handlers());
     await clock.tickAsync(250);
     expect(logger.lines.length).to.be.greaterThan(1);
     expect(logger.lines[0]).to.contain('df exploded');
@@ -111,12 +117,12 @@ describe('DiskGuard', () => {
     guard.stop();
   });
 
-  it('logs a throwing onLow handler', async () => {
+  it('logs a throwing handler', async () => {
     const disk = new FakeDisk();
     disk.freeGb = 0.1;
     const logger = new RecordingLogger();
     const guard = new DiskGuard(disk, logger);
-    guard.start('/data', { diskFreeGbMin: 1, checkIntervalMs: 100 }, () => { throw new Error('handler bug'); });
+    guard.start('/data', options(1, 100), handlers(() => { throw new Error('handler bug'); }));
     await clock.tickAsync(0);
     expect(logger.lines.join()).to.contain('handler bug');
     guard.stop();

@@ -17,8 +17,8 @@ function frames(count: number, size = 1000): CapturedFrame[] {
   }));
 }
 
-async function openOn(file: MemoryFile, queueMaxFrames = 30): Promise<MatroskaWriter> {
-  return MatroskaWriter.open({ path: '/mem/a.mkv', width: 64, height: 48, fps: 30, queueMaxFrames, openFile: async () => file });
+async function openOn(file: MemoryFile, queueMaxFrames = 30, coalesceMs = 0): Promise<MatroskaWriter> {
+  return MatroskaWriter.open({ path: '/mem/a.mkv', width: 64, height: 48, fps: 30, queueMaxFrames, openFile: async () => file, coalesceMs });
 }
 
 /** SimpleBlocks in a file whose Segment and Clusters may still have unknown sizes. */
@@ -57,6 +57,28 @@ describe('MatroskaWriter (in-memory file)', () => {
     expect(committed).to.deep.equal([1, 2, 3, 4, 5]);
     expect(summary).to.include({ frames: 5, framesDropped: 0, bytes: file.data.length });
     expect(file.closed).to.equal(true);
+  });
+
+  it('by default writes the frames of 100 ms together', async () => {
+    const file = new MemoryFile();
+    const writer = await MatroskaWriter.open({ path: '/mem/a.mkv', width: 64, height: 48, fps: 30, queueMaxFrames: 30, openFile: async () => file });
+    const committed: number[] = [];
+    writer.on('committed', (count) => committed.push(count));
+    const input = frames(5);
+    for (const frame of input.slice(0, 3)) writer.write(frame);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    for (const frame of input.slice(3)) writer.write(frame);
+    await writer.close();
+    expect(file.writevCalls).to.equal(2);
+    expect(committed).to.deep.equal([3, 5]);
+  });
+
+  it('close() writes waiting frames at once instead of sitting out the coalescing interval', async () => {
+    const file = new MemoryFile();
+    const writer = await openOn(file, 30, 3_600_000);
+    for (const frame of frames(2)) writer.write(frame);
+    expect((await writer.close()).frames).to.equal(2);
+    expect(file.writevCalls).to.equal(1);
   });
 
   it('drops and counts frames beyond the queue limit without blocking, then catches up', async () => {

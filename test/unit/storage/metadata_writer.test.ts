@@ -9,7 +9,7 @@ const start: TrialMetadata = {
   camera_id: 'v4l2:usb-1', backend: 'v4l2', name: 'HD, "Pro" Webcam', device_path: '/dev/video0',
   start_time_unix: '1700000000.123457', end_time_unix: null, target_fps: 30, actual_fps: null,
   resolution_width: 1920, resolution_height: 1080, pixel_format: 'mjpeg', video_path: '/r/a.mkv', timing_path: '/r/a_timing.csv',
-  frames_total: null, frames_dropped: null, session_id: null, trial: 2, ffmpeg_version: '5.1.9', video_files: 'a.mkv',
+  frames_total: null, frames_dropped: null, session_id: null, trial: 2, ffmpeg_version: '5.1.9', video_files: 'a.mkv', gaps: '',
 };
 
 describe('metadata CSV', () => {

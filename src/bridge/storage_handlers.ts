@@ -1,0 +1,94 @@
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { DiskReading } from '../storage/disk_guard.js';
+import { recordingSecondsLeft, thresholdsFrom } from '../storage/storage_policy.js';
+import type { TrialRecorder, TrialRotation } from '../storage/types.js';
+import type { CamerasRuntime } from './runtime.js';
+import { reportStorageWarning, round2, storageCriticalError } from './storage_gate.js';
+
+/** A trial shorter than this says little about the bitrate (the first frames are keyframes, headers). */
+const MIN_SECONDS_FOR_BITRATE = 1;
+
+/**
+ * The storage side of recording: get_storage_info, the guard's alarms and the rotation
+ * status (the check on the record path is storage_gate.ts). Alarms arrive through the
+ * runtime's queue.
+ */
+export class StorageHandlers {
+  /** The latest trial and the one before it, for the bitrate estimate. */
+  private latest: TrialRecorder | null = null;
+  private previous: TrialRecorder | null = null;
+
+  constructor(private readonly rt: CamerasRuntime) {}
+
+  async getStorageInfo(): Promise<void> {
+    const config = this.rt.config.current;
+    const thresholds = thresholdsFrom(config);
+    const dir = path.resolve(this.rt.session.dir ?? config.storage.base_path);
+    const reading = await this.rt.diskGuard.read(dir, thresholds, { mountName: true });
+    const bitrate = await this.measureBitrate();
+    const secondsLeft = recordingSecondsLeft(reading.recordableBytes, bitrate.bytesPerSecond);
+    this.rt.reporter.report('storage_info', {
+      path: dir, mount: reading.mount, total_space: reading.totalBytes, available_space: reading.availableBytes,
+      used_space: Math.max(0, reading.totalBytes - reading.availableBytes), used_percent: round2(reading.usedPercent),
+      warn_threshold: thresholds.warnPercent, block_threshold: thresholds.blockPercent, disk_free_gb_min: thresholds.diskFreeGbMin,
+      level: reading.level, recordable_bytes: reading.recordableBytes,
+      bytes_per_second: bitrate.bytesPerSecond === null ? null : Math.round(bitrate.bytesPerSecond),
+      bitrate_source: bitrate.source,
+      estimated_seconds_left: secondsLeft === null ? null : Math.round(secondsLeft),
+    });
+  }
+
+  /** The guard found the volume critical: stop the trial cleanly, then say why. */
+  async onCritical(dir: string, reading: DiskReading): Promise<void> {
+    const thresholds = thresholdsFrom(this.rt.config.current);
+    await this.rt.finishTrial(reading.belowFreeMin ? 'disk_low' : 'storage_critical');
+    if (reading.belowFreeMin) {
+      this.rt.reporter.report('disk_low', { free_gb: round2(reading.freeGb), min_required_gb: thresholds.diskFreeGbMin, path: dir });
+    }
+    if (reading.usedPercent >= thresholds.blockPercent) this.rt.reportError(null, storageCriticalError(reading, thresholds));
+  }
+
+  onWarn(reading: DiskReading): void {
+    reportStorageWarning(this.rt, reading);
+  }
+
+  /** Every trial the runtime starts passes here, so the bitrate can be measured on it later. */
+  observe(trial: TrialRecorder): void {
+    if (trial === this.latest) return;
+    this.previous = this.latest;
+    this.latest = trial;
+  }
+
+  reportRotated(trial: TrialRecorder, rotation: TrialRotation): void {
+    this.rt.reporter.report('recording_rotated', {
+      camera_id: trial.context.cameraId, session_id: trial.context.sessionId, trial_number: trial.context.trialNumber,
+      video_path: rotation.videoPath, previous_video_path: rotation.previousVideoPath,
+      previous_file_frames: rotation.previousFileFrames, file_index: rotation.fileIndex,
+      timing_path: trial.paths.timingPath, next_frame_index: rotation.nextFrameIndex,
+    });
+  }
+
+  /** Bytes on disk per second of recording: the running trial once it has a second, else the one before. */
+  private async measureBitrate(): Promise<{ bytesPerSecond: number | null; source: 'current_trial' | 'last_trial' | null }> {
+    for (const trial of [this.latest, this.previous]) {
+      if (trial === null) continue;
+      const stats = trial.stats();
+      if (stats.recordedSeconds < MIN_SECONDS_FOR_BITRATE) continue;
+      const sizes = await Promise.all([...stats.videoFiles, trial.paths.timingPath].map(fileSize));
+      const bytes = sizes.reduce((sum, size) => sum + size, 0);
+      return { bytesPerSecond: bytes / stats.recordedSeconds, source: trial.active ? 'current_trial' : 'last_trial' };
+    }
+    return { bytesPerSecond: null, source: null };
+  }
+}
+
+/** A file deleted since (the researcher cleaned up) costs nothing. */
+async function fileSize(file: string): Promise<number> {
+  try {
+    return (await stat(file)).size;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+    throw err;
+  }
+}
