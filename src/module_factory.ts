@@ -1,12 +1,16 @@
 import 'reflect-metadata';
 import { CamerasRuntime } from './bridge/runtime.js';
 import { createModuleContainer, type ServiceOverrides } from './di/container.js';
+import type { Environment } from './config/environment.js';
+import { TOKENS } from './di/tokens.js';
 import type { ModuleHandle, ModuleHost } from './host/contract.js';
 import { ModuleError } from './errors/codes.js';
 
 export interface ModuleOptions {
   /** Replace any DI token's implementation (tests, other platforms). */
   readonly overrides?: ServiceOverrides;
+  /** Where the override variables (STORAGE_WARN_PERCENT...) are read; default process.env. */
+  readonly environment?: Environment;
 }
 
 /** A handle that also exposes the runtime, for hosts in this package (stdio, demo) and tests. */
@@ -25,7 +29,10 @@ export function createCamerasModule(host: ModuleHost, options: ModuleOptions = {
     logger: host.logger,
     instanceId: host.instanceId,
     overrides: options.overrides,
+    environment: options.environment,
   });
+  // Locating ffmpeg waits on child processes; start it before the runtime compiles its schemas.
+  void container.resolve(TOKENS.FfmpegProvider).initialize();
   const runtime = container.resolve(CamerasRuntime);
   const onCommand = (name: string, payload?: Record<string, unknown>): void => {
     void runtime.handle(name, payload);

@@ -18,7 +18,8 @@ export type CommandName = CanonicalCommand | CommandAlias;
 export const CANONICAL_COMMANDS: readonly CanonicalCommand[] = [
   'assign_device', 'unassign_device', 'unassign_all_devices', 'start_recording', 'stop_recording',
   'resume_recording', 'start_session', 'stop_session', 'apply_config', 'control_change', 'reprobe',
-  'get_status', 'quit',
+  'get_status', 'get_storage_info', 'quit', 'set_log_level', 'take_snapshot', 'toggle_preview', 'show_window', 'hide_window',
+  'get_geometry',
 ];
 
 export const ALL_COMMAND_NAMES: readonly CommandName[] = [
@@ -44,10 +45,32 @@ export function canonicalName(name: string): CanonicalCommand | undefined {
 /** Checks a command's name and payload against schemas/commands before anything acts on it. */
 export class CommandValidator {
   private readonly validators = new Map<CanonicalCommand, ValidateFunction>();
+  private readonly ajv = createAjv({ useDefaults: false });
 
-  constructor() {
-    const ajv = createAjv({ useDefaults: false });
-    for (const name of CANONICAL_COMMANDS) this.validators.set(name, compiled(ajv, `commands/${name}.schema.json`));
+  /** Compiled on first use: compiling all of them would delay `ready` at start-up. */
+  private validatorFor(name: CanonicalCommand): ValidateFunction {
+    let validate = this.validators.get(name);
+    if (!validate) {
+      validate = compiled(this.ajv, `commands/${name}.schema.json`);
+      this.validators.set(name, validate);
+    }
+    return validate;
+  }
+
+  /**
+   * A command with several accepted shapes (assign_device: the seeds' nested one, the
+   * RPi_Logger host's flat one) is judged by the shape it comes closest to, so the error
+   * names the field that is wrong there rather than every field of the other shape.
+   */
+  private closestShapeErrors(name: CanonicalCommand, body: object): ValidateFunction['errors'] | undefined {
+    const schema = this.ajv.getSchema(`commands/${name}.schema.json`)?.schema as { oneOf?: unknown[] } | undefined;
+    if (!schema?.oneOf) return undefined;
+    const attempts = schema.oneOf.map((_, i) => {
+      const branch = compiled(this.ajv, `commands/${name}.schema.json#/oneOf/${i}`);
+      branch(body);
+      return branch.errors ?? [];
+    });
+    return attempts.reduce((best, next) => (next.length < best.length ? next : best));
   }
 
   parse(name: unknown, payload: unknown): ParsedCommand {
@@ -62,9 +85,9 @@ export class CommandValidator {
     if (typeof body !== 'object' || Array.isArray(body)) {
       throw new ModuleError('INVALID_PARAMS', `${canonical}: payload must be an object`, { field: '' });
     }
-    const validate = this.validators.get(canonical);
-    if (validate && !validate(body)) {
-      const problem = describeProblem(validate.errors);
+    const validate = this.validatorFor(canonical);
+    if (!validate(body)) {
+      const problem = describeProblem(this.closestShapeErrors(canonical, body) ?? validate.errors);
       throw new ModuleError('INVALID_PARAMS', `${name}: ${problem.message}`, { field: problem.field });
     }
     const commandId = (body as { command_id?: string }).command_id;

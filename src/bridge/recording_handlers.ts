@@ -1,11 +1,12 @@
 import path from 'node:path';
-import { ModuleError } from '../errors/codes.js';
 import type { CommandPayloads } from '../generated/schema-types.js';
 import type { TrialRecorder, TrialSummary } from '../storage/types.js';
 import { resolveSessionPaths } from '../storage/session_paths.js';
 import type { CamerasRuntime } from './runtime.js';
 import type { CameraSession } from './camera_session.js';
 import { placeTrial } from './trial_paths.js';
+import { admitRecording, warnIfLow } from './storage_gate.js';
+import { rotationFrom } from '../storage/rotation.js';
 
 const round2 = (x: number): number => Math.round(x * 100) / 100;
 
@@ -16,12 +17,12 @@ export class RecordingHandlers {
   async startRecording(payload: CommandPayloads['start_recording']): Promise<void> {
     const camera = this.rt.camera as CameraSession;
     const config = this.rt.config.current;
-    const placement = placeTrial(payload, config, this.rt.session);
-    await this.refuseIfDiskLow(placement.baseDir);
+    const placement = placeTrial(payload, config, this.rt.session, camera.identity);
+    const storage = await admitRecording(this.rt, placement.baseDir);
     const paths = resolveSessionPaths({
       basePath: placement.baseDir,
       sessionPrefix: placement.sessionPrefix,
-      cameraLabel: camera.identity.name || camera.identity.stableId,
+      cameraLabel: placement.cameraLabel,
       perCameraSubdir: config.storage.per_camera_subdir,
     });
     const { captureMode, recordMode } = camera.selection;
@@ -37,6 +38,7 @@ export class RecordingHandlers {
         codec: config.record.codec, jpegQuality: config.record.jpeg_quality, h264Crf: config.record.h264_crf,
         forceReencode: config.record.force_reencode, queueMaxFrames: config.capture.queue_max_frames,
       },
+      rotation: rotationFrom(config),
     });
     this.rt.pausedTrial = null;
     this.rt.trial = trial;
@@ -47,16 +49,7 @@ export class RecordingHandlers {
       trial_label: payload.trial_label ?? null, video_path: trial.paths.videoPath, timing_path: trial.paths.timingPath,
       metadata_path: trial.paths.metadataPath, passthrough: camera.selection.passthrough, renamed: trial.paths.renamed,
     });
-  }
-  async refuseIfDiskLow(dir: string): Promise<void> {
-    const guard = this.rt.diskGuard;
-    this.rt.watchDisk(dir);
-    const reading = await guard.check();
-    if (guard.isLow()) {
-      throw new ModuleError('STORAGE_CRITICAL', `Storage space is critical: ${round2(reading.freeGb)} GB free, ${this.rt.config.current.guard.disk_free_gb_min} GB required`, {
-        data: { free_gb: round2(reading.freeGb), min_required_gb: this.rt.config.current.guard.disk_free_gb_min, path: dir },
-      });
-    }
+    warnIfLow(this.rt, storage);
   }
   async resume(): Promise<void> {
     const trial = this.rt.pausedTrial as TrialRecorder;

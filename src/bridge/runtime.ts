@@ -7,7 +7,7 @@ import type { ConfigStore } from '../config/config_store.js';
 import type { FfmpegProvider } from '../ffmpeg/provider.js';
 import type { ProcessRegistry } from '../process/owned_process.js';
 import type { CaptureExit, CaptureSourceFactory, DeviceProbe } from '../camera_core/types.js';
-import type { DiskGuard } from '../storage/disk_guard.js';
+import type { DiskGuard, DiskGuardOptions, DiskReading } from '../storage/disk_guard.js';
 import type { StopReason, TrialRecorder, TrialRecorderFactory } from '../storage/types.js';
 import type { StatusCallback } from './statuses.js';
 import { StatusReporter } from './status_reporter.js';
@@ -17,6 +17,8 @@ import { checkAllowed, type RuntimeState } from './state_machine.js';
 import { CameraSession } from './camera_session.js';
 import { PeriodicTask, telemetrySnapshot } from './telemetry.js';
 import { CommandHandlers } from './command_handlers.js';
+import { Reconnector } from './reconnect.js';
+import { diskGuardOptions } from './storage_gate.js';
 import { MODULE_NAME, MODULE_VERSION, HOST_API_VERSION } from '../module_info.js';
 
 /**
@@ -32,6 +34,8 @@ export class CamerasRuntime {
   private readonly queue = new SerialQueue();
   private readonly telemetry: PeriodicTask;
   private readonly handlers: CommandHandlers;
+  /** Reopens a lost camera and continues its trial (reconnect.ts). */
+  readonly reconnect: Reconnector;
 
   camera: CameraSession | null = null;
   trial: TrialRecorder | null = null;
@@ -55,12 +59,15 @@ export class CamerasRuntime {
     this.reporter = new StatusReporter(statusCallback, logger);
     this.telemetry = new PeriodicTask(() => this.emitTelemetry());
     this.handlers = new CommandHandlers(this);
+    this.reconnect = new Reconnector(this, this.handlers, (task) => this.queue.push(task));
   }
 
   get state(): RuntimeState {
     if (this.closed) return 'closed';
     if (!this.camera) return 'idle';
-    if (this.trial?.active) return 'recording';
+    // While a lost camera is reopened, an interrupted trial still counts as recording for the host.
+    if (this.trial?.active || this.reconnect.interruptedTrial) return 'recording';
+    if (this.reconnect.active) return 'reconnecting';
     return this.pausedTrial ? 'paused' : 'capturing';
   }
 
@@ -150,16 +157,19 @@ export class CamerasRuntime {
     return info ? { path: info.path, version: info.version, source: info.source } : null;
   }
 
-  guardOptions(): { diskFreeGbMin: number; checkIntervalMs: number } {
-    const { guard } = this.config.current;
-    return { diskFreeGbMin: guard.disk_free_gb_min, checkIntervalMs: guard.check_interval_ms };
+  guardOptions(): DiskGuardOptions {
+    return diskGuardOptions(this.config.current);
   }
 
-  /** Watches the volume of dir; falling below guard.disk_free_gb_min ends a running trial. */
-  watchDisk(dir: string): void {
-    this.diskGuard.start(dir, this.guardOptions(), (freeGb, minGb) => {
-      void this.queue.push(() => this.onDiskLow(dir, freeGb, minGb));
-    });
+  /**
+   * Watches the volume of dir (from `initial` when the caller just read it); becoming
+   * critical ends a running trial, entering the warn band is reported (storage_handlers).
+   */
+  watchDisk(dir: string, initial?: DiskReading): void {
+    this.diskGuard.start(dir, this.guardOptions(), {
+      onCritical: (reading) => void this.queue.push(() => this.handlers.storage.onCritical(dir, reading)),
+      onWarn: (reading) => void this.queue.push(async () => this.handlers.storage.onWarn(reading)),
+    }, initial);
   }
 
   restartTelemetry(): void {
@@ -178,6 +188,12 @@ export class CamerasRuntime {
   }
 
   watchTrial(trial: TrialRecorder): void {
+    this.handlers.storage.observe(trial);
+    trial.on('rotated', (rotation) => {
+      void this.queue.push(async () => {
+        if (this.trial === trial) this.handlers.storage.reportRotated(trial, rotation);
+      });
+    });
     trial.on('failed', (error, summary) => {
       void this.queue.push(async () => {
         if (this.trial !== trial) return;
@@ -191,7 +207,7 @@ export class CamerasRuntime {
   /** Ends the running trial (if any) with a reason and reports recording_stopped. */
   async finishTrial(reason: StopReason): Promise<void> {
     const trial = this.trial;
-    if (!trial?.active) return;
+    if (!trial?.active) return this.reconnect.endInterruptedTrial(reason);
     this.trial = null;
     const summary = await trial.finish(reason);
     this.pausedTrial = reason === 'command' ? trial : null;
@@ -201,6 +217,7 @@ export class CamerasRuntime {
   async releaseCamera(reason: StopReason): Promise<string | null> {
     await this.finishTrial(reason);
     this.pausedTrial = null;
+    this.reconnect.cancel();
     const camera = this.camera;
     if (!camera) return null;
     this.camera = null;
@@ -220,18 +237,7 @@ export class CamerasRuntime {
 
   private async onCaptureEnded(camera: CameraSession, exit: CaptureExit): Promise<void> {
     if (this.camera !== camera || exit.requested) return;
-    await this.finishTrial('device_lost');
-    this.pausedTrial = null;
-    this.camera = null;
-    await camera.close();
-    const detail = exit.stderrTail.trim().split('\n').pop() ?? '';
-    const error = new ModuleError('DEVICE_LOST', `Capture from ${camera.identity.devicePath} ended unexpectedly${detail ? `: ${detail}` : ''}`);
-    this.reporter.report('device_error', { camera_id: camera.cameraId, device_id: camera.deviceId, error: error.message, code: error.code });
-  }
-
-  private async onDiskLow(dir: string, freeGb: number, minGb: number): Promise<void> {
-    await this.finishTrial('disk_low');
-    this.reporter.report('disk_low', { free_gb: Math.round(freeGb * 100) / 100, min_required_gb: minGb, path: dir });
+    await this.reconnect.onCaptureLost(camera, exit);
   }
 
   private emitTelemetry(): void {

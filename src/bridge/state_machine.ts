@@ -4,14 +4,17 @@ import type { CanonicalCommand } from './commands.js';
 /**
  * idle: no camera. capturing: camera open, frames flow, nothing is written.
  * recording: a trial is being written. paused: capturing, and the last trial can be resumed.
- * closed: after quit or shutdown.
+ * reconnecting: the camera was lost and is being reopened (with a trial interrupted the
+ * state stays recording). closed: after quit or shutdown.
  */
-export type RuntimeState = 'idle' | 'capturing' | 'recording' | 'paused' | 'closed';
+export type RuntimeState = 'idle' | 'capturing' | 'recording' | 'paused' | 'reconnecting' | 'closed';
 
 type Rule = (state: RuntimeState, sessionId: string | null) => ModuleError | null;
 
 const ok: Rule = () => null;
 const needsDevice: Rule = (state) => (state === 'idle' ? new ModuleError('NO_DEVICE') : null);
+const needsLiveCamera: Rule = (state) =>
+  (state === 'reconnecting' ? new ModuleError('DEVICE_LOST', 'Camera was lost and is being reopened; try again after device_ready') : null);
 const notWhileRecording = (what: string): Rule => (state, sessionId) =>
   state === 'recording'
     ? new ModuleError('ALREADY_RECORDING', `Camera is currently recording; ${what}`, { data: { session_id: sessionId } })
@@ -29,9 +32,9 @@ const RULES: Record<CanonicalCommand, Rule> = {
   assign_device: ok,
   unassign_device: needsDevice,
   unassign_all_devices: ok,
-  start_recording: all(needsDevice, notWhileRecording('pause it first')),
+  start_recording: all(needsDevice, needsLiveCamera, notWhileRecording('pause it first')),
   stop_recording: all(needsDevice, (state) => (state === 'recording' ? null : new ModuleError('NOT_RECORDING'))),
-  resume_recording: all(needsDevice, notWhileRecording('nothing to resume'), (state) =>
+  resume_recording: all(needsDevice, needsLiveCamera, notWhileRecording('nothing to resume'), (state) =>
     state === 'paused' ? null : new ModuleError('INVALID_STATE', 'No paused trial to resume')),
   start_session: notWhileRecording('pause it before starting a new session'),
   stop_session: ok,
@@ -39,7 +42,14 @@ const RULES: Record<CanonicalCommand, Rule> = {
   control_change: needsDevice,
   reprobe: needsDevice,
   get_status: ok,
+  get_storage_info: ok,
   quit: ok,
+  set_log_level: ok,
+  take_snapshot: needsDevice,
+  toggle_preview: ok,
+  show_window: ok,
+  hide_window: ok,
+  get_geometry: ok,
 };
 
 export function checkAllowed(command: CanonicalCommand, state: RuntimeState, sessionId: string | null): ModuleError | null {

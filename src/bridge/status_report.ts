@@ -12,6 +12,7 @@ export function describeStatus(rt: CamerasRuntime): StatusReportStatus {
     version: MODULE_VERSION,
     camera_id: rt.camera?.cameraId ?? null,
     device_path: rt.camera?.identity.devicePath ?? null,
+    recording: trial !== null,
     session_id: rt.session.id,
     trial_number: trial?.context.trialNumber ?? null,
     frames_recorded: stats?.framesRecorded ?? null,

@@ -17,6 +17,10 @@ export function telemetrySnapshot(camera: CameraSession, trial: TrialRecorder | 
     frames_recorded: recording?.framesRecorded ?? null,
     frames_dropped: recording ? recording.framesDropped : capture.framesMissing,
     recording: recording !== null,
+    session_id: recording ? trial?.context.sessionId ?? null : null,
+    trial_number: recording ? trial?.context.trialNumber ?? null : null,
+    current_file: recording?.currentFile ?? null,
+    elapsed_seconds: recording ? Math.round(recording.elapsedSeconds * 100) / 100 : null,
   };
 }
 

@@ -6,6 +6,7 @@ import type { OwnedProcess, ProcessExit, ProcessRegistry } from '../process/owne
 import type { Clock } from '../time/clock.js';
 import { formatDeviceSpec } from './device_spec.js';
 import { FrameAssembler } from './frame_assembler.js';
+import { DEFAULT_STALL_TIMEOUT_MS, FrameWatchdog } from './frame_watchdog.js';
 import { FrameGapCounter, PtsToNanoseconds } from './frame_timing.js';
 import { FramecrcParser } from './framecrc_parser.js';
 import { buildCaptureArgs } from './input_args.js';
@@ -31,6 +32,8 @@ export interface FfmpegCaptureDeps {
 const STOP_OPTIONS = { stdinQuit: 'q', gracefulMs: 2000, termMs: 2000 } as const;
 /** A child that did not open its device in time may be stuck before reading stdin: skip 'q'. */
 const ABORT_OPTIONS = { termMs: 2000 } as const;
+/** A stalled child is of no use any more and may not react to SIGTERM (node writes the files): kill it at once. */
+const STALL_OPTIONS = { termMs: 0 } as const;
 
 interface PendingStart {
   resolve(): void;
@@ -49,7 +52,8 @@ interface PendingStart {
  * source's own pts, starting near 0.
  *
  * `ended` is emitted exactly once when the child is gone: after stop() with requested
- * true, otherwise (crash, unplug, failed start) with requested false.
+ * true, otherwise (crash, unplug, failed start, or no frame for about a second: the frame
+ * watchdog ends the child and `reason` says so) with requested false.
  */
 export class FfmpegCaptureSource extends EventEmitter<CaptureEvents> implements CaptureSource {
   readonly device: DeviceSpec;
@@ -70,12 +74,15 @@ export class FfmpegCaptureSource extends EventEmitter<CaptureEvents> implements 
   private startTimedOut = false;
   private protocolFailure: Error | null = null;
   private framesCaptured = 0;
+  private readonly watchdog: FrameWatchdog;
+  private stallReason: string | null = null;
 
   constructor(request: CaptureRequest, private readonly deps: FfmpegCaptureDeps) {
     super();
     this.device = request.device;
     this.mode = request.mode;
     this.startTimeoutMs = request.startTimeoutMs;
+    this.watchdog = new FrameWatchdog(request.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS, request.mode.fps, (reason) => this.onStall(reason));
     this.gaps = new FrameGapCounter(request.mode.fps);
     this.assembler = new FrameAssembler((pts, data) => this.onFrame(pts, data));
     this.parser = new FramecrcParser({
@@ -137,6 +144,7 @@ export class FfmpegCaptureSource extends EventEmitter<CaptureEvents> implements 
 
   private async shutdown(): Promise<void> {
     this.stopRequested = true;
+    this.watchdog.stop();
     if (!this.proc) return;
     await this.proc.stop(STOP_OPTIONS);
     await this.exitHandled;
@@ -178,9 +186,12 @@ export class FfmpegCaptureSource extends EventEmitter<CaptureEvents> implements 
     this.failProtocol(err);
   };
 
+  /** Answers at once: a host waits for device_ready or device_error, not for a stuck child to die. */
   private readonly onStartTimeout = (): void => {
     this.startTimer = null;
     this.startTimedOut = true;
+    const stderr = this.proc?.stderr ?? '';
+    this.settleStart(new ModuleError('DEVICE_FAILED', `Cannot capture from ${formatDeviceSpec(this.device)}: no frame within ${this.startTimeoutMs} ms${stderr.trim() ? `: ${stderr.trim().split('\n').pop()}` : ''}`));
     void this.proc?.stop(ABORT_OPTIONS);
   };
 
@@ -202,6 +213,7 @@ export class FfmpegCaptureSource extends EventEmitter<CaptureEvents> implements 
     this.framesCaptured += 1;
     this.rate.record(toMilliseconds(arrival.monoNs));
     this.emit('frame', frame);
+    this.watchdog.frame();
     if (this.pendingStart) this.settleStart(null);
   }
 
@@ -213,7 +225,15 @@ export class FfmpegCaptureSource extends EventEmitter<CaptureEvents> implements 
     void this.proc?.stop(STOP_OPTIONS);
   }
 
+  /** The camera stopped delivering frames while ffmpeg lives on: end the child; `ended` says why. */
+  private onStall(reason: string): void {
+    if (this.stopRequested || !this.proc) return;
+    this.stallReason = reason;
+    void this.proc.stop(STALL_OPTIONS);
+  }
+
   private onExit(exit: ProcessExit): void {
+    this.watchdog.stop();
     if (this.proc) this.detach(this.proc);
     if (this.pendingStart) this.settleStart(this.deviceFailed(this.startFailureReason(exit), exit));
     this.reportLeftovers(exit);
@@ -222,6 +242,7 @@ export class FfmpegCaptureSource extends EventEmitter<CaptureEvents> implements 
       signal: exit.signal,
       stderrTail: exit.stderrTail,
       requested: this.stopRequested,
+      ...(this.stallReason ? { reason: this.stallReason } : {}),
     };
     this.emit('ended', ended);
   }

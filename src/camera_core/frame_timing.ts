@@ -22,6 +22,15 @@ export class PtsToNanoseconds {
   }
 }
 
+/** Frames that fit in a gap between two frames at a nominal rate: none up to 1.5 intervals, else round(gap / interval) − 1. */
+export function framesMissedBetween(previousNs: bigint, nextNs: bigint, fps: number): number {
+  return missedFrames(Number(nextNs - previousNs), 1e9 / fps);
+}
+
+function missedFrames(gapNs: number, intervalNs: number): number {
+  return gapNs <= 1.5 * intervalNs ? 0 : Math.round(gapNs / intervalNs) - 1;
+}
+
 /**
  * Counts frames the source skipped, from gaps between consecutive sensor timestamps: a gap
  * above 1.5 nominal intervals means round(gap / interval) − 1 frames are missing. The
@@ -41,9 +50,7 @@ export class FrameGapCounter {
     const previous = this.lastNs;
     this.lastNs = sensorNs;
     if (previous === null) return 0;
-    const gapNs = Number(sensorNs - previous);
-    if (gapNs <= 1.5 * this.intervalNs) return 0;
-    const skipped = Math.round(gapNs / this.intervalNs) - 1;
+    const skipped = missedFrames(Number(sensorNs - previous), this.intervalNs);
     this.missing += skipped;
     return skipped;
   }

@@ -19,8 +19,9 @@ const NO_CAPABILITIES: CameraCapabilities = { modes: [], controls: [] };
 /**
  * Capabilities of the synthetic sources: a synthetic camera has exactly the mode its path
  * names; a replay camera has the size and rate of its clip (read once with `ffmpeg -i`).
- * Real cameras (v4l2, avfoundation, dshow) get an empty mode list for now, which means
- * "open the camera with the configured mode"; none of these has controls yet.
+ * AVFoundation and DirectShow cameras get an empty mode list, which means "open the
+ * camera with the configured mode"; V4L2 cameras are probed by V4l2NodeProbe (see
+ * CompositeDeviceProbe). None of these has controls.
  */
 export class SyntheticDeviceProbe implements DeviceProbe {
   private readonly clipModes = new Map<string, Promise<CaptureMode>>();
@@ -52,6 +53,11 @@ export class SyntheticDeviceProbe implements DeviceProbe {
       field: 'control',
       data: { control },
     });
+  }
+
+  /** A synthetic source is always where its spec says; a replay clip that is missing fails at open. */
+  async locate(identity: CameraIdentity): Promise<CameraIdentity | null> {
+    return identity;
   }
 
   private clipMode(clip: string): Promise<CaptureMode> {

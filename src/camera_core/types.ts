@@ -26,10 +26,15 @@ export interface CameraCapabilities {
   readonly controls: readonly ControlInfo[];
 }
 
-/** Finds what a camera can do and sets its controls. */
+/** Finds what a camera can do, sets its controls, and finds it again after it went away. */
 export interface DeviceProbe {
   probe(identity: CameraIdentity): Promise<CameraCapabilities>;
   setControl(identity: CameraIdentity, control: string, value: number | boolean | string): Promise<void>;
+  /**
+   * The identity to reopen a lost camera with (its device path may have changed), or null
+   * while it is not back. Synthetic cameras are always where they were.
+   */
+  locate(identity: CameraIdentity): Promise<CameraIdentity | null>;
 }
 
 /** One complete JPEG as the camera delivered it, with its times. */
@@ -59,6 +64,8 @@ export interface CaptureExit {
   readonly stderrTail: string;
   /** True when stop() asked for it; false means the source died or the camera went away. */
   readonly requested: boolean;
+  /** Why the capture counts as lost when the child did not just exit (e.g. no frame for 1000 ms). */
+  readonly reason?: string;
 }
 
 export interface CaptureEvents {
@@ -83,6 +90,8 @@ export interface CaptureRequest {
   readonly device: DeviceSpec;
   readonly mode: CaptureMode;
   readonly startTimeoutMs: number;
+  /** No frame for this long (at least three frame intervals) after the first counts as lost; 0 turns it off. Default 1000. */
+  readonly stallTimeoutMs?: number;
 }
 
 export interface CaptureSourceFactory {

@@ -51,7 +51,7 @@ export async function runDemo(options: DemoOptions): Promise<number> {
   try {
     await Promise.all(hosts.map((h) => h.start()));
     const assigned = await Promise.all(hosts.map(async (h, i) => {
-      h.send('start_session', { session_id: 'demo', session_dir: outDir });
+      h.send('start_session', { session_id: 'demo' });
       h.send('assign_device', { camera_id: { backend: 'synthetic', stable_id: `cam${i + 1}` }, descriptor: { name: `demo cam${i + 1}`, device_path: spec } });
       return Promise.race([h.waitFor('device_ready', 15_000), h.waitFor('device_error', 15_000)]);
     }));

@@ -16,6 +16,8 @@ const EFFECTS: Record<string, ChangeEffect> = {
   'storage.base_path': 'next_recording',
   'storage.session_prefix': 'next_recording',
   'storage.per_camera_subdir': 'next_recording',
+  'storage.rotation_minutes': 'next_recording',
+  'storage.rotation_seconds': 'next_recording',
 };
 
 export interface ConfigChange {

@@ -3,6 +3,7 @@ import { ModuleError } from '../errors/codes.js';
 import type { CamerasConfig } from '../generated/schema-types.js';
 import type { ResolvedConfig } from './config.js';
 import { compiled, createAjv, describeProblem } from './schema_registry.js';
+import { checkConfigRules } from './config_rules.js';
 
 const SECTIONS = ['preview', 'record', 'storage', 'guard', 'telemetry', 'capture', 'ffmpeg'] as const;
 
@@ -21,6 +22,7 @@ export function resolveConfig(input: unknown = {}): ResolvedConfig {
     const problem = describeProblem(validate.errors);
     throw new ModuleError('INVALID_PARAMS', `invalid configuration: ${problem.message}`, { field: problem.field });
   }
+  checkConfigRules(copy);
   return copy as unknown as ResolvedConfig;
 }
 

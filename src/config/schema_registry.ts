@@ -39,9 +39,9 @@ export interface SchemaProblem {
   readonly message: string;
 }
 
-/** Turns ajv's first error into the field it is about and a sentence a person can act on. */
+/** Turns ajv's errors into the field they are about and a sentence a person can act on. */
 export function describeProblem(errors: readonly ErrorObject[] | null | undefined): SchemaProblem {
-  const error = errors?.[0];
+  const error = errors?.find((e) => e.keyword !== 'oneOf');
   if (!error) return { field: '', message: 'invalid payload' };
   const base = error.instancePath.split('/').filter(Boolean).join('.');
   const join = (name: string): string => (base ? `${base}.${name}` : name);

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { container as rootContainer, instanceCachingFactory, type DependencyContainer } from 'tsyringe';
 import { TOKENS, type TokenName } from './tokens.js';
 import { ConfigStore } from '../config/config_store.js';
-import { resolveConfig } from '../config/resolve.js';
+import { resolveStartupConfig, type Environment } from '../config/environment.js';
 import type { StatusCallback } from '../bridge/statuses.js';
 import { silentLogger, type Logger } from '../host/logger.js';
 import { SystemClock } from '../time/clock.js';
@@ -10,7 +10,8 @@ import { NodeProcessSpawner } from '../process/spawner.js';
 import { ProcessRegistry } from '../process/owned_process.js';
 import { FfmpegProvider } from '../ffmpeg/provider.js';
 import { FfmpegLocator } from '../ffmpeg/locate.js';
-import { SyntheticDeviceProbe } from '../camera_core/synthetic_probe.js';
+import { InspectionCache } from '../ffmpeg/inspection_cache.js';
+import { createDeviceProbe } from '../camera_core/composite_probe.js';
 import { FfmpegCaptureSourceFactory } from '../camera_core/ffmpeg_capture_source.js';
 import { DefaultVideoWriterFactory } from '../storage/video_writer_factory.js';
 import { DefaultTrialRecorderFactory } from '../storage/trial_recorder.js';
@@ -28,6 +29,8 @@ export interface ContainerOptions {
   readonly logger?: Logger;
   readonly instanceId?: string;
   readonly overrides?: ServiceOverrides;
+  /** Where STORAGE_WARN_PERCENT and the other override variables are read (default process.env). */
+  readonly environment?: Environment;
 }
 
 const cached = <T>(make: (c: DependencyContainer) => T) => ({ useFactory: instanceCachingFactory<T>(make) });
@@ -38,7 +41,7 @@ const cached = <T>(make: (c: DependencyContainer) => T) => ({ useFactory: instan
  */
 export function createModuleContainer(options: ContainerOptions): DependencyContainer {
   const c = rootContainer.createChildContainer();
-  const config = new ConfigStore(resolveConfig(options.config ?? {}));
+  const config = new ConfigStore(resolveStartupConfig(options.config ?? {}, options.environment ?? process.env));
   c.register(TOKENS.StatusCallback, { useValue: options.statusCallback });
   c.register(TOKENS.Logger, { useValue: options.logger ?? silentLogger });
   c.register(TOKENS.ConfigStore, { useValue: config });
@@ -47,8 +50,10 @@ export function createModuleContainer(options: ContainerOptions): DependencyCont
   c.register(TOKENS.ProcessSpawner, cached(() => new NodeProcessSpawner()));
   c.register(TOKENS.ProcessRegistry, cached((r) => new ProcessRegistry(r.resolve(TOKENS.ProcessSpawner))));
   c.register(TOKENS.FfmpegProvider, cached((r) => new FfmpegProvider(() =>
-    new FfmpegLocator({ configPath: config.current.ffmpeg.path ?? null, spawner: r.resolve(TOKENS.ProcessSpawner) }).locate())));
-  c.register(TOKENS.DeviceProbe, cached((r) => new SyntheticDeviceProbe(r.resolve(TOKENS.FfmpegProvider), r.resolve(TOKENS.ProcessRegistry))));
+    new FfmpegLocator({
+      configPath: config.current.ffmpeg.path ?? null, spawner: r.resolve(TOKENS.ProcessSpawner), cache: new InspectionCache(),
+    }).locate())));
+  c.register(TOKENS.DeviceProbe, cached((r) => createDeviceProbe(r.resolve(TOKENS.ProcessRegistry), r.resolve(TOKENS.FfmpegProvider))));
   c.register(TOKENS.CaptureSourceFactory, cached((r) => lazyCaptureFactory(r)));
   c.register(TOKENS.VideoWriterFactory, cached((r) => lazyWriterFactory(r)));
   c.register(TOKENS.TimingWriterFactory, cached(() => new DefaultTimingWriterFactory()));

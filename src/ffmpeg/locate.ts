@@ -15,12 +15,15 @@ import { capabilitiesFrom, parseEncoderNames, parseFormatNames } from './capabil
 import { binaryPathFromPackage } from './package_binaries.js';
 import type { FfmpegCapabilities, FfmpegInfo, FfmpegSource } from './types.js';
 import { parseVersionOutput, type FfmpegVersion } from './version.js';
+import type { InspectionCache } from './inspection_cache.js';
 
 export const FFMPEG_PATH_ENV = 'CAMERAS_FFMPEG_PATH';
 
 export interface FfmpegLocatorOptions extends BinarySearchOptions {
   /** config ffmpeg.path; first in the order when set. */
   readonly configPath?: string | null;
+  /** Remembers earlier answers of the same binary across restarts (off when absent). */
+  readonly cache?: InspectionCache<FfmpegDetails>;
 }
 
 /**
@@ -48,12 +51,25 @@ export class FfmpegLocator {
   }
 
   private async find(): Promise<FfmpegInfo> {
-    const { found, attempts } = await firstWorking(this.candidates(), this.context, (binary) => inspectFfmpeg(binary, this.context));
+    const { found, attempts } = await firstWorking(this.candidates(), this.context, (binary) => this.inspect(binary));
     if (found) return { path: found.path, source: found.source, ...found.value };
     throw new ModuleError('FFMPEG_NOT_FOUND', `ffmpeg was not found. Tried, in order: ${describeAttempts(attempts)}`, {
       data: { tried: attempts },
       recoverable: false,
     });
+  }
+
+  private async inspect(binary: string): Promise<Inspection<FfmpegDetails>> {
+    const cache = this.options.cache;
+    if (!cache) return inspectFfmpeg(binary, this.context);
+    let failure: Inspection<FfmpegDetails> = { ok: false, problem: 'not inspected' };
+    const value = await cache.get(binary, async () => {
+      const inspection = await inspectFfmpeg(binary, this.context);
+      if (inspection.ok) return inspection.value;
+      failure = inspection;
+      return null;
+    });
+    return value ? { ok: true, value } : failure;
   }
 
   private candidates(): Candidate<FfmpegSource>[] {
@@ -77,7 +93,7 @@ export class FfmpegLocator {
   }
 }
 
-type FfmpegDetails = FfmpegVersion & { readonly capabilities: FfmpegCapabilities };
+export type FfmpegDetails = FfmpegVersion & { readonly capabilities: FfmpegCapabilities };
 
 /** `-version`, then the muxer, demuxer and encoder lists (three cheap calls, run together). */
 async function inspectFfmpeg(binary: string, context: BinarySearchContext): Promise<Inspection<FfmpegDetails>> {

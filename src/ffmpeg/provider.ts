@@ -9,16 +9,19 @@ import type { FfmpegInfo } from './types.js';
 export class FfmpegProvider {
   private info: FfmpegInfo | null = null;
   private failure: ModuleError | null = null;
+  private search: Promise<void> | null = null;
 
   constructor(private readonly locate: () => Promise<FfmpegInfo>) {}
 
-  async initialize(): Promise<void> {
-    if (this.info || this.failure) return;
-    try {
-      this.info = await this.locate();
-    } catch (err) {
-      this.failure = err instanceof ModuleError ? err : new ModuleError('FFMPEG_NOT_FOUND', String(err), { cause: err });
-    }
+  /** Starts the search once; the module calls it early so ffmpeg's -version runs while schemas compile. */
+  initialize(): Promise<void> {
+    this.search ??= this.locate().then(
+      (info) => { this.info = info; },
+      (err: unknown) => {
+        this.failure = err instanceof ModuleError ? err : new ModuleError('FFMPEG_NOT_FOUND', String(err), { cause: err });
+      },
+    );
+    return this.search;
   }
 
   get current(): FfmpegInfo | null {

@@ -7,6 +7,8 @@ export interface Logger {
   info(message: string, fields?: LogFields): void;
   warn(message: string, fields?: LogFields): void;
   error(message: string, fields?: LogFields): void;
+  /** Hosts whose logger can change level at run time implement this (set_log_level). */
+  setLevel?(level: LogLevel): void;
 }
 
 const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
@@ -14,6 +16,8 @@ const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 
 /** Writes lines at or above a level to a stream (stderr for the stdio host: stdout is for statuses only). */
 export class StreamLogger implements Logger {
   constructor(private readonly stream: NodeJS.WritableStream, public level: LogLevel = 'warn', private readonly name = 'cameras-usb2') {}
+
+  setLevel(level: LogLevel): void { this.level = level; }
 
   debug(message: string, fields?: LogFields): void { this.write('debug', message, fields); }
   info(message: string, fields?: LogFields): void { this.write('info', message, fields); }

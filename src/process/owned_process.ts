@@ -18,6 +18,7 @@ export interface StopOptions {
 }
 
 const STDERR_TAIL_BYTES = 4096;
+const PIPE_DRAIN_MS = 500;
 
 /**
  * One child process with an owner: it always has an 'error' listener, keeps the tail of
@@ -36,6 +37,14 @@ export class OwnedProcess {
       const finish = (code: number | null, signal: NodeJS.Signals | null): void =>
         resolve({ code, signal, spawnError: this.spawnError, stderrTail: this.stderrTail });
       this.child.once('close', finish);
+      // 'close' waits for the pipes, which a grandchild the process left behind may hold open:
+      // once the process itself is gone, give its output a moment to drain, then let go.
+      this.child.once('exit', (code, signal) => {
+        setTimeout(() => {
+          for (const stream of this.child.stdio ?? []) stream?.destroy();
+          finish(code, signal);
+        }, PIPE_DRAIN_MS).unref();
+      });
       this.child.on('error', (err) => {
         this.spawnError = err;
         // A child that never started emits no 'close' on some Node versions.

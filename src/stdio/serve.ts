@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import readline from 'node:readline';
 import { EventEmitter } from 'eventemitter3';
 import { createCamerasModule } from '../module_factory.js';
@@ -6,6 +5,8 @@ import type { HostBusEvents } from '../host/contract.js';
 import { StreamLogger, type LogLevel } from '../host/logger.js';
 import type { StatusMessage } from '../bridge/statuses.js';
 import { decodeLine, encodeStatus } from './wire.js';
+import { translateStatus, type HostDialect } from './dialect.js';
+import { readHostConfig } from './host_config.js';
 
 export interface StdioOptions {
   readonly input: NodeJS.ReadableStream;
@@ -14,13 +15,37 @@ export interface StdioOptions {
   readonly configPath?: string;
   readonly logLevel?: LogLevel;
   readonly instanceId?: string;
+  readonly dialect?: HostDialect;
+  /** The host's --output-dir and --session-prefix: defaults for storage.base_path and session_prefix. */
+  readonly outputDir?: string;
+  readonly sessionPrefix?: string;
   /** Handle SIGTERM/SIGINT by finalizing files and exiting (off in tests that run in-process). */
   readonly handleSignals?: boolean;
 }
 
-function readConfig(configPath: string | undefined): unknown {
-  if (!configPath) return {};
-  return JSON.parse(fs.readFileSync(configPath, 'utf8')) as unknown;
+function hostConfig(options: StdioOptions, logger: StreamLogger): Record<string, unknown> {
+  let config: Record<string, unknown> = {};
+  if (options.configPath) {
+    try {
+      config = readHostConfig(options.configPath);
+    } catch (err) {
+      logger.error(`cannot read --config-path ${options.configPath}: ${String(err)}`);
+    }
+  }
+  const storage = { ...(config['storage'] as object | undefined) } as Record<string, unknown>;
+  if (options.outputDir) storage['base_path'] ??= options.outputDir;
+  if (options.sessionPrefix) storage['session_prefix'] ??= options.sessionPrefix;
+  return { ...config, storage };
+}
+
+/** stdout carries status lines only: anything a library prints goes to stderr instead. */
+function keepStdoutForStatuses(errorOutput: NodeJS.WritableStream): () => void {
+  const saved = { log: console.log, info: console.info, debug: console.debug };
+  const toStderr = (...args: unknown[]): void => { errorOutput.write(`${args.map(String).join(' ')}\n`); };
+  console.log = toStderr;
+  console.info = toStderr;
+  console.debug = toStderr;
+  return () => Object.assign(console, saved);
 }
 
 /**
@@ -31,28 +56,30 @@ function readConfig(configPath: string | undefined): unknown {
 export async function serveStdio(options: StdioOptions): Promise<number> {
   const bus = new EventEmitter<HostBusEvents>();
   const logger = new StreamLogger(options.errorOutput, options.logLevel ?? 'warn');
+  const dialect = options.dialect ?? 'plain';
+  const restoreConsole = keepStdoutForStatuses(options.errorOutput);
   let finish: (code: number) => void = () => undefined;
   const finished = new Promise<number>((resolve) => { finish = resolve; });
   const write = (message: StatusMessage): void => {
-    options.output.write(`${encodeStatus(message)}\n`);
+    options.output.write(`${encodeStatus(translateStatus(message, dialect))}\n`);
     if (message.status === 'quitting') finish(0);
   };
-  let config: unknown;
-  try {
-    config = readConfig(options.configPath);
-  } catch (err) {
-    logger.error(`cannot read --config-path ${options.configPath}: ${String(err)}`);
-    config = {};
-  }
-  const handle = createCamerasModule({ bus, onStatus: write, config, logger, ...(options.instanceId ? { instanceId: options.instanceId } : {}) });
+  const handle = createCamerasModule({
+    bus, onStatus: write, config: hostConfig(options, logger), logger,
+    ...(options.instanceId ? { instanceId: options.instanceId } : {}),
+  });
+  // Lines that arrive while the module starts are queued by the bus and answered after ready.
   const lines = readline.createInterface({ input: options.input, crlfDelay: Infinity, terminal: false });
-  lines.on('line', (raw) => {
+  const pending: string[] = [];
+  let started = false;
+  const deliver = (raw: string): void => {
     const line = raw.trim();
     if (line.length === 0) return;
     const decoded = decodeLine(line);
     if (decoded.kind === 'command') bus.emit('command', decoded.name, decoded.payload);
     else bus.emit('invalid_input', decoded.problem);
-  });
+  };
+  lines.on('line', (raw) => (started ? deliver(raw) : pending.push(raw)));
   lines.on('close', () => finish(0));
   const onSignal = (): void => finish(0);
   if (options.handleSignals) {
@@ -60,10 +87,13 @@ export async function serveStdio(options: StdioOptions): Promise<number> {
     process.once('SIGINT', onSignal);
   }
   await handle.initialize();
+  started = true;
+  pending.splice(0).forEach(deliver);
   const code = await finished;
   lines.close();
   await handle.shutdown();
   process.off('SIGTERM', onSignal);
   process.off('SIGINT', onSignal);
+  restoreConsole();
   return code;
 }

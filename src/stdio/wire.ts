@@ -1,4 +1,5 @@
 import type { StatusMessage } from '../bridge/statuses.js';
+import { fitLine } from './line_limit.js';
 
 /** One line read from the host, already split into what the bus carries. */
 export type DecodedLine =
@@ -25,9 +26,9 @@ export function decodeLine(line: string): DecodedLine {
   return { kind: 'command', name: command, payload };
 }
 
-/** module → host: `{"type":"status","status":...,"timestamp":...,"data":{...}[,"command_id":...]}`. */
+/** module → host: `{"type":"status","status":...,"timestamp":...,"data":{...}[,"command_id":...]}`, never over 64 KiB. */
 export function encodeStatus(message: StatusMessage): string {
   const line: Record<string, unknown> = { type: 'status', status: message.status, timestamp: message.timestamp, data: message.data };
   if (message.command_id !== undefined) line['command_id'] = message.command_id;
-  return JSON.stringify(line);
+  return fitLine(line as { data: object } & Record<string, unknown>);
 }

@@ -33,6 +33,8 @@ class FakeChild extends EventEmitter {
   readonly stdout = new PassThrough();
   readonly stderr = new PassThrough();
   readonly stdin = null;
+  /** As on a real ChildProcess: OwnedProcess destroys these once the process has exited. */
+  readonly stdio = [this.stdin, this.stdout, this.stderr];
   pid: number | undefined = 4242;
   exitCode: number | null = null;
   signalCode: NodeJS.Signals | null = null;

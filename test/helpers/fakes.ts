@@ -17,6 +17,8 @@ export class FakeCaptureSource extends EventEmitter<CaptureEvents> implements Ca
   captured = 0;
   started = false;
   stopped = false;
+  /** Added to every frame's times: a camera reopened after an outage delivers later frames. */
+  timeOffsetNs = 0n;
   constructor(readonly device: DeviceSpec, readonly mode: CaptureMode, private readonly failWith: ModuleError | null) {
     super();
   }
@@ -38,11 +40,12 @@ export class FakeCaptureSource extends EventEmitter<CaptureEvents> implements Ca
     const index = this.captured;
     this.captured += 1;
     const interval = BigInt(Math.round(1e9 / this.mode.fps));
+    const at = BigInt(index) * interval + this.timeOffsetNs;
     const frame: CapturedFrame = {
       captureIndex: index,
       data: Buffer.from([0xff, 0xd8, index & 0xff, 0xff, 0xd9]),
-      sensorTimestampNs: 1_000_000_000n + BigInt(index) * interval,
-      arrival: { monoNs: 2_000_000_000n + BigInt(index) * interval, unixNs: 1_700_000_000_000_000_000n + BigInt(index) * interval },
+      sensorTimestampNs: 1_000_000_000n + at,
+      arrival: { monoNs: 2_000_000_000n + at, unixNs: 1_700_000_000_000_000_000n + at },
       droppedBefore,
     };
     this.emit('frame', frame);
@@ -79,6 +82,11 @@ export class FakeDeviceProbe implements DeviceProbe {
     controls: [{ name: 'brightness', type: 'int', min: 0, max: 255, step: 1, default: 128, value: 128 }],
   };
   readonly controlsSet: Array<{ control: string; value: number | boolean | string }> = [];
+  /** False while the camera is unplugged: locate() finds nothing. */
+  present = true;
+  /** Where the camera comes back (another /dev/videoN after a re-plug); null: where it was. */
+  relocatedPath: string | null = null;
+  locateCalls = 0;
 
   async probe(_identity: CameraIdentity): Promise<CameraCapabilities> {
     return this.capabilities;
@@ -88,6 +96,12 @@ export class FakeDeviceProbe implements DeviceProbe {
     const known = this.capabilities.controls.find((c) => c.name === control);
     if (!known) throw new ModuleError('INVALID_CONTROL', `Unknown control '${control}'`, { field: 'control' });
     this.controlsSet.push({ control, value });
+  }
+
+  async locate(identity: CameraIdentity): Promise<CameraIdentity | null> {
+    this.locateCalls += 1;
+    if (!this.present) return null;
+    return this.relocatedPath === null ? identity : { ...identity, devicePath: this.relocatedPath };
   }
 }
 

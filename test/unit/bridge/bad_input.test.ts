@@ -36,6 +36,14 @@ const WRONG_TYPED: Case[] = [
   ...[1, {}].map((v) => ({ name: 'pause', payload: { command_id: v }, field: 'command_id' })),
 ];
 
+/** Commands whose payload needs fields, with a valid minimum, so only the added field is wrong. */
+const MINIMAL_VALID: Record<string, Record<string, unknown>> = {
+  assign_device: ASSIGN,
+  control_change: { control: 'gain', value: 1 },
+  set_log_level: { level: 'info' },
+  toggle_preview: { enabled: true },
+};
+
 function generatedCases(): Case[] {
   const rand = lcg(20261122);
   const word = (): string => Array.from({ length: 3 + Math.floor(rand() * 10) }, () => String.fromCharCode(97 + Math.floor(rand() * 26))).join('');
@@ -47,7 +55,7 @@ function generatedCases(): Case[] {
   for (const name of names) {
     for (let i = 0; i < 10; i += 1) {
       const extra = `zz_${word()}`;
-      const base = name === 'assign_device' ? ASSIGN : name === 'control_change' ? { control: 'gain', value: 1 } : {};
+      const base = MINIMAL_VALID[name] ?? {};
       cases.push({ name, payload: { ...base, [extra]: rand() > 0.5 ? word() : rand() }, field: extra });
     }
   }

@@ -146,7 +146,8 @@ describe('CamerasRuntime: sessions, config, controls, status, telemetry, disk, q
       await new Promise((r) => setTimeout(r, 120));
       const t = h.last('telemetry');
       expect(t?.data).to.include({ camera_id: 'usb:usb1-1-2', recording: true, frames_recorded: 1, queue_depth: 0 });
-      expect(t?.data).to.have.keys('camera_id', 'capture_fps', 'record_fps', 'queue_depth', 'frames_captured', 'frames_recorded', 'frames_dropped', 'recording');
+      expect(t?.data).to.have.keys('camera_id', 'capture_fps', 'record_fps', 'queue_depth', 'frames_captured', 'frames_recorded', 'frames_dropped', 'recording',
+        'session_id', 'trial_number', 'current_file', 'elapsed_seconds');
     });
 
     it('refuses record while the disk is low, and stops a trial when it becomes low', async () => {
@@ -155,7 +156,7 @@ describe('CamerasRuntime: sessions, config, controls, status, telemetry, disk, q
       h.disk.availableBytes = 1e9;
       const [refused] = await h.send('record');
       expect(refused?.status === 'error' && refused.data).to.include({ code: -1010 });
-      h.disk.availableBytes = 100e9;
+      h.disk.availableBytes = 500e9; // well below the 90 % block threshold of the fake 1000 GiB volume
       await h.send('record');
       h.captures.last.emitFrame();
       h.disk.availableBytes = 0.5e9;

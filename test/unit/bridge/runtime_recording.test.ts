@@ -93,15 +93,15 @@ describe('CamerasRuntime: assign, record, pause, resume (mocked host, DI fakes)'
     expect(status?.status === 'status_report' && status.data.state).to.equal('idle');
   });
 
-  it('ends the trial and reports device_error -1011 when capture dies', async () => {
+  it('finalizes the trial\'s files and reports device_lost -1011 when capture dies (the rest: reconnect.test.ts)', async () => {
     await h.send('assign_device', ASSIGN);
     await h.send('record');
     h.captures.last.emitFrame();
+    h.probe.present = false;
     h.captures.last.die();
     await h.handle.idle();
-    const stopped = h.last('recording_stopped');
-    expect(stopped?.data.reason).to.equal('device_lost');
-    expect(stopped?.data.frames_recorded).to.equal(1);
-    expect(h.last('device_error')?.data.code).to.equal(-1011);
+    expect(h.writers.writers[0]?.closed).to.equal(true);
+    expect(h.last('device_lost')?.data).to.include({ code: -1011, recording_interrupted: true, trial_number: 1 });
+    expect(h.last('recording_stopped')).to.equal(undefined);
   });
 });
