@@ -9,14 +9,21 @@ export interface ReportInput {
 }
 
 const max = (xs: readonly number[]): number => Math.max(...xs);
+const START = '<!-- bench:start -->';
+const END = '<!-- bench:end -->';
+
+/** Replaces the measured part of BENCHMARKS.md, keeping what people wrote around it. */
+export function mergeReport(existing: string | null, measured: string): string {
+  const block = `${START}\n${measured}${END}\n`;
+  if (existing === null || !existing.includes(START) || !existing.includes(END)) return `# Benchmarks\n\n${block}`;
+  return existing.slice(0, existing.indexOf(START)) + block + existing.slice(existing.indexOf(END) + END.length + 1);
+}
 
 /** BENCHMARKS.md: the figures, the machine they came from, and the targets they are held against. */
 export function renderReport(input: ReportInput): string {
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
   const lines = [
-    '# Benchmarks',
-    '',
-    'Produced by `npm run bench` (bench/run.ts); rerun it to refresh this file.',
+    'Produced by `npm run bench` (bench/run.ts); rerun it to refresh this part of the file.',
     '',
     `- Date: ${new Date().toISOString().slice(0, 10)}`,
     `- Machine: ${cpu}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 1024 ** 3)} GiB, ${os.type()} ${os.release()}`,

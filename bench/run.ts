@@ -9,7 +9,7 @@ import { ensureMjpegClip } from '../src/camera_core/test_clip.js';
 import { PACKAGE_ROOT } from '../src/config/schema_registry.js';
 import { bareCopyCpuSeconds } from './baseline.js';
 import { runScenario, type ScenarioResult } from './scenario.js';
-import { renderReport } from './report.js';
+import { mergeReport, renderReport } from './report.js';
 
 /**
  * npm run bench: a 1080p30 MJPEG clip replayed in real time as 1, 4 and 8 cameras, each
@@ -43,7 +43,8 @@ async function main(): Promise<void> {
   }
   const report = renderReport({ rows, seconds, ffmpeg: `${ffmpeg.version} (${ffmpeg.source}: ${ffmpeg.path})`, clipMbit: clipMb / 10 * 8 });
   if (!values['no-write']) {
-    fs.writeFileSync(path.join(PACKAGE_ROOT, 'BENCHMARKS.md'), report);
+    const file = path.join(PACKAGE_ROOT, 'BENCHMARKS.md');
+    fs.writeFileSync(file, mergeReport(fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : null, report));
     console.log(`wrote ${path.join(PACKAGE_ROOT, 'BENCHMARKS.md')}`);
   }
   fs.rmSync(outDir, { recursive: true, force: true });

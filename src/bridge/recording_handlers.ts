@@ -4,7 +4,7 @@ import type { TrialRecorder, TrialSummary } from '../storage/types.js';
 import { resolveSessionPaths } from '../storage/session_paths.js';
 import type { CamerasRuntime } from './runtime.js';
 import type { CameraSession } from './camera_session.js';
-import { placeTrial } from './trial_paths.js';
+import { placeTrial, type TrialPlacement } from './trial_paths.js';
 import { admitRecording, warnIfLow } from './storage_gate.js';
 import { rotationFrom } from '../storage/rotation.js';
 
@@ -18,6 +18,17 @@ export class RecordingHandlers {
     const camera = this.rt.camera as CameraSession;
     const config = this.rt.config.current;
     const placement = placeTrial(payload, config, this.rt.session, camera.identity);
+    this.rt.holdFramesForTrial();
+    try {
+      await this.openTrial(payload, placement);
+    } finally {
+      this.rt.dropHeldFrames();
+    }
+  }
+
+  private async openTrial(payload: CommandPayloads['start_recording'], placement: TrialPlacement): Promise<void> {
+    const camera = this.rt.camera as CameraSession;
+    const config = this.rt.config.current;
     const storage = await admitRecording(this.rt, placement.baseDir);
     const paths = resolveSessionPaths({
       basePath: placement.baseDir,
@@ -41,9 +52,9 @@ export class RecordingHandlers {
       rotation: rotationFrom(config),
     });
     this.rt.pausedTrial = null;
-    this.rt.trial = trial;
-    this.rt.session.lastTrial = placement.trialNumber;
     this.rt.watchTrial(trial);
+    this.rt.activateTrial(trial);
+    this.rt.session.lastTrial = placement.trialNumber;
     this.rt.reporter.report('recording_started', {
       camera_id: camera.cameraId, session_id: this.rt.session.id, trial_number: placement.trialNumber,
       trial_label: payload.trial_label ?? null, video_path: trial.paths.videoPath, timing_path: trial.paths.timingPath,

@@ -6,7 +6,7 @@ import type { Logger } from '../host/logger.js';
 import type { ConfigStore } from '../config/config_store.js';
 import type { FfmpegProvider } from '../ffmpeg/provider.js';
 import type { ProcessRegistry } from '../process/owned_process.js';
-import type { CaptureExit, CaptureSourceFactory, DeviceProbe } from '../camera_core/types.js';
+import type { CapturedFrame, CaptureExit, CaptureSourceFactory, DeviceProbe } from '../camera_core/types.js';
 import type { DiskGuard, DiskGuardOptions, DiskReading } from '../storage/disk_guard.js';
 import type { StopReason, TrialRecorder, TrialRecorderFactory } from '../storage/types.js';
 import type { StatusCallback } from './statuses.js';
@@ -43,6 +43,7 @@ export class CamerasRuntime {
   pausedTrial: TrialRecorder | null = null;
   session: { id: string | null; dir: string | null; lastTrial: number } = { id: null, dir: null, lastTrial: 0 };
   private closed = false;
+  private heldFrames: CapturedFrame[] | null = null;
 
   constructor(
     @inject(TOKENS.StatusCallback) statusCallback: StatusCallback,
@@ -181,10 +182,32 @@ export class CamerasRuntime {
     this.camera = camera;
     camera.capture.on('frame', (frame) => {
       if (this.trial?.active) this.trial.onFrame(frame);
+      else if (this.heldFrames && this.heldFrames.length < this.config.current.capture.queue_max_frames) this.heldFrames.push(frame);
     });
     camera.capture.on('ended', (exit) => {
       void this.queue.push(() => this.onCaptureEnded(camera, exit));
     });
+  }
+
+  /**
+   * From the moment `record` is handled, frames are kept for the trial whose files are
+   * still being opened, so its first frame is the first one after the command (within one
+   * frame interval) rather than the first one after the files exist.
+   */
+  holdFramesForTrial(): void {
+    this.heldFrames = [];
+  }
+
+  dropHeldFrames(): void {
+    this.heldFrames = null;
+  }
+
+  /** Makes the opened trial the active one, giving it the held frames first, in order. */
+  activateTrial(trial: TrialRecorder): void {
+    const held = this.heldFrames ?? [];
+    this.heldFrames = null;
+    this.trial = trial;
+    for (const frame of held) trial.onFrame(frame);
   }
 
   watchTrial(trial: TrialRecorder): void {

@@ -136,7 +136,10 @@ export class MemoryVideoWriter extends EventEmitter<VideoWriterEvents> implement
 export class MemoryWriterFactory implements VideoWriterFactory {
   readonly writers: MemoryVideoWriter[] = [];
   readonly options: VideoWriterOptions[] = [];
+  /** When set, open() waits for it: a slow disk creating the file. */
+  gate: Promise<void> | null = null;
   async open(options: VideoWriterOptions): Promise<MemoryVideoWriter> {
+    if (this.gate) await this.gate;
     const writer = new MemoryVideoWriter(options.path);
     this.options.push(options);
     this.writers.push(writer);

@@ -46,6 +46,21 @@ describe('CamerasRuntime: assign, record, pause, resume (mocked host, DI fakes)'
     expect(h.writers.writers[0]?.frames).to.have.length(10);
   });
 
+  it('records the frames that arrive while the trial files are still being opened', async () => {
+    await h.send('assign_device', ASSIGN);
+    let openFile: () => void = () => undefined;
+    h.writers.gate = new Promise((resolve) => { openFile = resolve; });
+    h.sendRaw('record', { trial_number: 1 });
+    await new Promise((resolve) => setImmediate(resolve));
+    const early = [h.captures.last.emitFrame(), h.captures.last.emitFrame()];
+    openFile();
+    await h.handle.idle();
+    h.captures.last.emitFrame();
+    const [stopped] = await h.send('pause');
+    expect(stopped?.status === 'recording_stopped' && stopped.data.frames_recorded).to.equal(3);
+    expect(h.writers.writers[0]?.frames.slice(0, 2)).to.deep.equal(early);
+  });
+
   it('refuses a second record while recording with -1006 and the session id', async () => {
     await h.send('start_session', { session_id: 'S-7' });
     await h.send('assign_device', ASSIGN);
