@@ -127,7 +127,7 @@ export class CamerasRuntime {
       return;
     }
     await this.reporter.within(parsed.commandId, async () => {
-      const refusal = checkAllowed(parsed.canonical, this.state, this.session.id);
+      const refusal = checkAllowed(parsed.canonical, this.state, { sessionId: this.session.id, cameraId: this.camera?.cameraId ?? null });
       if (refusal) {
         this.reportError(parsed.name, refusal);
         return;

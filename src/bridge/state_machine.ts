@@ -9,19 +9,27 @@ import type { CanonicalCommand } from './commands.js';
  */
 export type RuntimeState = 'idle' | 'capturing' | 'recording' | 'paused' | 'reconnecting' | 'closed';
 
-type Rule = (state: RuntimeState, sessionId: string | null) => ModuleError | null;
+/** What a refusal reports about the module (seed 001: the -1006 answer names camera and session). */
+export interface RefusalContext {
+  readonly sessionId: string | null;
+  readonly cameraId: string | null;
+}
+
+type Rule = (state: RuntimeState, context: RefusalContext) => ModuleError | null;
 
 const ok: Rule = () => null;
 const needsDevice: Rule = (state) => (state === 'idle' ? new ModuleError('NO_DEVICE') : null);
 const needsLiveCamera: Rule = (state) =>
   (state === 'reconnecting' ? new ModuleError('DEVICE_LOST', 'Camera was lost and is being reopened; try again after device_ready') : null);
-const notWhileRecording = (what: string): Rule => (state, sessionId) =>
+const notWhileRecording = (what: string): Rule => (state, context) =>
   state === 'recording'
-    ? new ModuleError('ALREADY_RECORDING', `Camera is currently recording; ${what}`, { data: { session_id: sessionId } })
+    ? new ModuleError('ALREADY_RECORDING', `Camera is currently recording; ${what}`, {
+      data: { camera_id: context.cameraId, session_id: context.sessionId },
+    })
     : null;
-const all = (...rules: Rule[]): Rule => (state, sessionId) => {
+const all = (...rules: Rule[]): Rule => (state, context) => {
   for (const rule of rules) {
-    const error = rule(state, sessionId);
+    const error = rule(state, context);
     if (error) return error;
   }
   return null;
@@ -52,9 +60,9 @@ const RULES: Record<CanonicalCommand, Rule> = {
   get_geometry: ok,
 };
 
-export function checkAllowed(command: CanonicalCommand, state: RuntimeState, sessionId: string | null): ModuleError | null {
+export function checkAllowed(command: CanonicalCommand, state: RuntimeState, context: RefusalContext): ModuleError | null {
   if (state === 'closed' && command !== 'get_status' && command !== 'quit') {
     return new ModuleError('SHUTTING_DOWN', 'Module is shut down', { recoverable: false });
   }
-  return RULES[command](state, sessionId);
+  return RULES[command](state, context);
 }

@@ -40,9 +40,9 @@ const SYNC_INTERVAL_MS = 1000;
 
 /**
  * MJPEG frames stored as they came, in Matroska, by node itself. Every frame is one
- * SimpleBlock appended with one writev (block header + the frame's own Buffer); the
- * Segment and Clusters have unknown sizes until close, so a kill -9 at any moment leaves
- * a playable file holding exactly the frames fully written.
+ * SimpleBlock (block header + the frame's own Buffer, never copied), appended in order by
+ * one writev per ~100 ms; the Segment and Clusters have unknown sizes until close, so a
+ * kill -9 at any moment leaves a playable file holding exactly the frames fully written.
  */
 export class MatroskaWriter extends EventEmitter<VideoWriterEvents> implements VideoWriter {
   readonly passthrough = true;

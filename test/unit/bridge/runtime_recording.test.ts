@@ -68,6 +68,7 @@ describe('CamerasRuntime: assign, record, pause, resume (mocked host, DI fakes)'
     const [err] = await h.send('record');
     expect(err?.status).to.equal('error');
     expect(err?.status === 'error' && err.data).to.deep.include({ code: -1006, command: 'record', session_id: 'S-7', recoverable: true });
+    expect(err?.status === 'error' && err.data.data).to.deep.equal({ camera_id: 'usb:usb1-1-2', session_id: 'S-7' });
   });
 
   it('resume_recording continues the same trial: frame_index goes on in a new video part', async () => {
