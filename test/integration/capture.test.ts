@@ -110,8 +110,13 @@ for (const binary of BINARIES) {
     let registry: ProcessRegistry;
     let factory: FfmpegCaptureSourceFactory;
 
-    before(async () => {
+    before(async function () {
       ffmpeg = await new FfmpegLocator({ configPath: binary.configPath, env: { PATH: process.env.PATH } }).locate();
+      if (binary.configPath === null && ffmpeg.source !== 'path') {
+        // A machine without a system ffmpeg (Debian's comes from .ci/run's apt step) has only the npm-shipped 4.1.
+        console.log(`      skipped: no ffmpeg on PATH (found ${ffmpeg.source} ${ffmpeg.version} instead)`);
+        this.skip();
+      }
       expect(ffmpeg.major).to.equal(binary.major);
       registry = new ProcessRegistry(new NodeProcessSpawner());
       factory = new FfmpegCaptureSourceFactory(registry, ffmpeg, new SystemClock());
