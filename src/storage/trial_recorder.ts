@@ -5,10 +5,10 @@ import { framesMissedBetween } from '../camera_core/frame_timing.js';
 import { ModuleError, toModuleError } from '../errors/codes.js';
 import { silentLogger, type Logger } from '../host/logger.js';
 import type { Clock, ClockSample } from '../time/clock.js';
-import { VIDEO_FILES_SEPARATOR, writeMetadataCsv, type TrialMetadata } from './metadata_writer.js';
+import { writeMetadataCsv } from './metadata_writer.js';
+import { trialMetadata } from './trial_metadata.js';
 import { FrameBacklog, rotatedVideoPath, rotationDue, type RotationPolicy } from './rotation.js';
 import { videoPartPath } from './session_paths.js';
-import { formatNsAsSeconds } from './timing_format.js';
 import { DefaultTimingWriterFactory, type TimingCSVWriter, type TimingWriterFactory } from './timing_writer.js';
 import { RateWindow, trialDuration, type PartSpan } from './trial_figures.js';
 import type {
@@ -392,24 +392,12 @@ class FileTrialRecorder extends EventEmitter<TrialRecorderEvents> implements Tri
   }
 
   private writeMetadata(ended: ClockSample | null, summary?: TrialSummary): Promise<void> {
-    const { context } = this;
-    const { recordMode } = context;
-    const passthrough = this.parts[0]?.writer.passthrough ?? false;
-    const pixelFormat = passthrough ? context.captureMode.pixel_format : this.writerOptions.codec === 'h264' ? 'yuv420p' : 'mjpeg';
-    const metadata: TrialMetadata = {
-      camera_id: context.cameraId, backend: context.backend, name: context.name, device_path: context.devicePath,
-      start_time_unix: formatNsAsSeconds(this.started.unixNs, 6),
-      end_time_unix: ended === null ? null : formatNsAsSeconds(ended.unixNs, 6),
-      target_fps: recordMode.fps,
-      actual_fps: summary === undefined ? null : summary.actualFps.toFixed(3),
-      resolution_width: recordMode.width, resolution_height: recordMode.height, pixel_format: pixelFormat,
-      video_path: this.paths.videoPath, timing_path: this.paths.timingPath,
-      frames_total: summary?.framesRecorded ?? null, frames_dropped: summary?.framesDropped ?? null,
-      session_id: context.sessionId, trial: context.trialNumber, ffmpeg_version: context.ffmpegVersion,
-      video_files: this.parts.map((part) => part.basename).join(VIDEO_FILES_SEPARATOR),
-      gaps: this.gaps.map((gap) => `${gap.frameIndex}:${gap.framesMissed}`).join(VIDEO_FILES_SEPARATOR),
-    };
-    return writeMetadataCsv(this.paths.metadataPath, metadata);
+    return writeMetadataCsv(this.paths.metadataPath, trialMetadata({
+      context: this.context, paths: this.paths, codec: this.writerOptions.codec,
+      passthrough: this.parts[0]?.writer.passthrough ?? false, startedUnixNs: this.started.unixNs,
+      endedUnixNs: ended?.unixNs ?? null, summary: summary ?? null,
+      videoFiles: this.parts.map((part) => part.basename), gaps: this.gaps,
+    }));
   }
 
   private logFailure(message: string, err: unknown): void {
