@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { ModuleError, toModuleError } from '../errors/codes.js';
-import type { CaptureExit, CaptureMode } from '../camera_core/types.js';
+import type { CaptureExit } from '../camera_core/types.js';
+import { describeMode, sameMode } from '../camera_core/mode_text.js';
 import type { StopReason, TrialRecorder, TrialSummary } from '../storage/types.js';
 import { CameraSession } from './camera_session.js';
 import type { CommandHandlers } from './command_handlers.js';
@@ -120,7 +121,7 @@ export class Reconnector {
   private async continueTrial(trial: TrialRecorder, summary: TrialSummary, camera: CameraSession, lostAtMs: number): Promise<void> {
     const { captureMode, recordMode } = camera.selection;
     if (!sameMode(captureMode, trial.context.captureMode) || !sameMode(recordMode, trial.context.recordMode)) {
-      this.rt.reportError(null, new ModuleError('DEVICE_LOST', `Camera ${camera.cameraId} came back in another mode (${describe(captureMode)} instead of ${describe(trial.context.captureMode)}); trial ${trial.context.trialNumber} ended at the loss`));
+      this.rt.reportError(null, new ModuleError('DEVICE_LOST', `Camera ${camera.cameraId} came back in another mode (${describeMode(captureMode)} instead of ${describeMode(trial.context.captureMode)}); trial ${trial.context.trialNumber} ended at the loss`));
       this.handlers.recording.reportStopped(trial, summary);
       return;
     }
@@ -133,20 +134,8 @@ export class Reconnector {
       return;
     }
     this.rt.trial = trial;
-    this.rt.reporter.report('recording_resumed', {
-      camera_id: trial.context.cameraId, session_id: trial.context.sessionId, trial_number: trial.context.trialNumber,
-      video_path: resumed.videoPath, timing_path: trial.paths.timingPath, next_frame_index: resumed.nextFrameIndex,
-      reason: 'device_returned', outage_seconds: Math.round((performance.now() - lostAtMs) / 10) / 100,
-    });
+    this.handlers.recording.reportResumed(trial, resumed, (performance.now() - lostAtMs) / 1000);
   }
-}
-
-function sameMode(a: CaptureMode, b: CaptureMode): boolean {
-  return a.width === b.width && a.height === b.height && a.fps === b.fps && a.pixel_format === b.pixel_format;
-}
-
-function describe(mode: CaptureMode): string {
-  return `${mode.pixel_format} ${mode.width}x${mode.height}@${mode.fps}`;
 }
 
 /** The assigned camera for commands that need it capturing; DEVICE_LOST while it is being reopened. */

@@ -8,7 +8,7 @@ import { placeTrial, type TrialPlacement } from './trial_paths.js';
 import { admitRecording, warnIfLow } from './storage_gate.js';
 import { rotationFrom } from '../storage/rotation.js';
 
-const round2 = (x: number): number => Math.round(x * 100) / 100;
+import { round2 } from './rounding.js';
 
 /** Commands about trials and sessions: record, pause, resume, session boundaries. */
 export class RecordingHandlers {
@@ -67,9 +67,15 @@ export class RecordingHandlers {
     const resumed = await trial.resume();
     this.rt.pausedTrial = null;
     this.rt.trial = trial;
+    this.reportResumed(trial, resumed);
+  }
+
+  /** recording_resumed, after resume_recording or (with the outage) after a lost camera came back. */
+  reportResumed(trial: TrialRecorder, resumed: { readonly videoPath: string; readonly nextFrameIndex: number }, outageSeconds?: number): void {
     this.rt.reporter.report('recording_resumed', {
       camera_id: trial.context.cameraId, session_id: trial.context.sessionId, trial_number: trial.context.trialNumber,
       video_path: resumed.videoPath, timing_path: trial.paths.timingPath, next_frame_index: resumed.nextFrameIndex,
+      ...(outageSeconds === undefined ? {} : { reason: 'device_returned' as const, outage_seconds: round2(outageSeconds) }),
     });
   }
   reportStopped(trial: TrialRecorder, summary: TrialSummary): void {

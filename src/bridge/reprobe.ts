@@ -1,12 +1,8 @@
 import { selectModes } from '../camera_core/select_modes.js';
-import type { CaptureMode } from '../camera_core/types.js';
+import { describeMode as describe, sameMode } from '../camera_core/mode_text.js';
 import type { DeviceHandlers } from './device_handlers.js';
 import { liveCamera } from './reconnect.js';
 import type { CamerasRuntime } from './runtime.js';
-
-const describe = (m: CaptureMode): string => `${m.pixel_format} ${m.width}x${m.height}@${m.fps}`;
-const sameMode = (a: CaptureMode, b: CaptureMode): boolean =>
-  a.width === b.width && a.height === b.height && a.fps === b.fps && a.pixel_format === b.pixel_format;
 
 /**
  * reprobe: probes the camera again (controls' current values, modes) without touching the

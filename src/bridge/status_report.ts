@@ -1,6 +1,7 @@
 import type { StatusReportStatus } from '../generated/schema-types.js';
 import { MODULE_NAME, MODULE_VERSION } from '../module_info.js';
 import type { CamerasRuntime } from './runtime.js';
+import { round2 } from './rounding.js';
 
 /** get_status's answer: the state machine's state plus the recording state per device (seed 001). */
 export function describeStatus(rt: CamerasRuntime): StatusReportStatus {
@@ -18,7 +19,7 @@ export function describeStatus(rt: CamerasRuntime): StatusReportStatus {
     frames_recorded: stats?.framesRecorded ?? null,
     frames_dropped: stats?.framesDropped ?? rt.camera?.capture.stats().framesMissing ?? 0,
     current_file: stats?.currentFile ?? null,
-    elapsed_seconds: stats ? Math.round(stats.elapsedSeconds * 100) / 100 : null,
+    elapsed_seconds: stats ? round2(stats.elapsedSeconds) : null,
     ffmpeg: rt.ffmpegPayload(),
     config: rt.config.current,
   };

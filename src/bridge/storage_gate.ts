@@ -4,7 +4,7 @@ import type { DiskGuardOptions, DiskReading } from '../storage/disk_guard.js';
 import { BYTES_PER_GB, thresholdsFrom, type StorageThresholds } from '../storage/storage_policy.js';
 import type { CamerasRuntime } from './runtime.js';
 
-export const round2 = (x: number): number => Math.round(x * 100) / 100;
+import { round2 } from './rounding.js';
 const gb = (bytes: number): string => (bytes / BYTES_PER_GB).toFixed(2);
 
 export function diskGuardOptions(config: ResolvedConfig): DiskGuardOptions {

@@ -4,7 +4,8 @@ import type { DiskReading } from '../storage/disk_guard.js';
 import { recordingSecondsLeft, thresholdsFrom } from '../storage/storage_policy.js';
 import type { TrialRecorder, TrialRotation } from '../storage/types.js';
 import type { CamerasRuntime } from './runtime.js';
-import { reportStorageWarning, round2, storageCriticalError } from './storage_gate.js';
+import { reportStorageWarning, storageCriticalError } from './storage_gate.js';
+import { round2 } from './rounding.js';
 
 /** A trial shorter than this says little about the bitrate (the first frames are keyframes, headers). */
 const MIN_SECONDS_FOR_BITRATE = 1;

@@ -2,7 +2,7 @@ import type { TelemetryStatus } from '../generated/schema-types.js';
 import type { CameraSession } from './camera_session.js';
 import type { TrialRecorder } from '../storage/types.js';
 
-const round1 = (x: number): number => Math.round(x * 10) / 10;
+import { round1, round2 } from './rounding.js';
 
 /** The telemetry payload of seed 003, from the capture's and the trial's own counters. */
 export function telemetrySnapshot(camera: CameraSession, trial: TrialRecorder | null): TelemetryStatus {
@@ -20,7 +20,7 @@ export function telemetrySnapshot(camera: CameraSession, trial: TrialRecorder | 
     session_id: recording ? trial?.context.sessionId ?? null : null,
     trial_number: recording ? trial?.context.trialNumber ?? null : null,
     current_file: recording?.currentFile ?? null,
-    elapsed_seconds: recording ? Math.round(recording.elapsedSeconds * 100) / 100 : null,
+    elapsed_seconds: recording ? round2(recording.elapsedSeconds) : null,
   };
 }
 

@@ -68,27 +68,23 @@ export async function serveStdio(options: StdioOptions): Promise<number> {
     bus, onStatus: write, config: hostConfig(options, logger), logger,
     ...(options.instanceId ? { instanceId: options.instanceId } : {}),
   });
-  // Lines that arrive while the module starts are queued by the bus and answered after ready.
   const lines = readline.createInterface({ input: options.input, crlfDelay: Infinity, terminal: false });
-  const pending: string[] = [];
-  let started = false;
-  const deliver = (raw: string): void => {
+  lines.on('line', (raw) => {
     const line = raw.trim();
     if (line.length === 0) return;
     const decoded = decodeLine(line);
     if (decoded.kind === 'command') bus.emit('command', decoded.name, decoded.payload);
     else bus.emit('invalid_input', decoded.problem);
-  };
-  lines.on('line', (raw) => (started ? deliver(raw) : pending.push(raw)));
+  });
   lines.on('close', () => finish(0));
   const onSignal = (): void => finish(0);
   if (options.handleSignals) {
     process.once('SIGTERM', onSignal);
     process.once('SIGINT', onSignal);
   }
+  // initialize() subscribes to the bus before it yields, and the runtime queues every
+  // command behind start-up: a line that arrives while the module starts is answered after ready.
   await handle.initialize();
-  started = true;
-  pending.splice(0).forEach(deliver);
   const code = await finished;
   lines.close();
   await handle.shutdown();
