@@ -6,6 +6,7 @@ import type { LogLevel } from '../host/logger.js';
 import { sanitizeLabel } from '../storage/session_paths.js';
 import type { CamerasRuntime } from './runtime.js';
 import type { CameraSession } from './camera_session.js';
+import { errnoCode } from '../errors/errno.js';
 
 const HOST_LEVELS: Record<CommandPayloads['set_log_level']['level'], LogLevel> = {
   debug: 'debug', info: 'info', warning: 'warn', warn: 'warn', error: 'error', critical: 'error',
@@ -58,7 +59,7 @@ async function writeNew(file: string, data: Buffer): Promise<string> {
       await fs.writeFile(candidate, data, { flag: 'wx' });
       return candidate;
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      if (errnoCode(err) !== 'EEXIST') throw err;
     }
   }
 }

@@ -6,6 +6,7 @@ import type { TrialRecorder, TrialRotation } from '../storage/types.js';
 import type { CamerasRuntime } from './runtime.js';
 import { reportStorageWarning, storageCriticalError } from './storage_gate.js';
 import { round2 } from './rounding.js';
+import { errnoCode } from '../errors/errno.js';
 
 /** A trial shorter than this says little about the bitrate (the first frames are keyframes, headers). */
 const MIN_SECONDS_FOR_BITRATE = 1;
@@ -89,7 +90,7 @@ async function fileSize(file: string): Promise<number> {
   try {
     return (await stat(file)).size;
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+    if (errnoCode(err) === 'ENOENT') return 0;
     throw err;
   }
 }

@@ -3,6 +3,7 @@ import { EventEmitter } from 'eventemitter3';
 import { ModuleError, toModuleError } from '../errors/codes.js';
 import type { FfmpegInfo } from '../ffmpeg/types.js';
 import type { OwnedProcess, ProcessExit, ProcessRegistry } from '../process/owned_process.js';
+import { lastLine } from '../process/run_command.js';
 import type { Clock } from '../time/clock.js';
 import { formatDeviceSpec } from './device_spec.js';
 import { FrameAssembler } from './frame_assembler.js';
@@ -190,8 +191,8 @@ export class FfmpegCaptureSource extends EventEmitter<CaptureEvents> implements 
   private readonly onStartTimeout = (): void => {
     this.startTimer = null;
     this.startTimedOut = true;
-    const stderr = this.proc?.stderr ?? '';
-    this.settleStart(new ModuleError('DEVICE_FAILED', `Cannot capture from ${formatDeviceSpec(this.device)}: no frame within ${this.startTimeoutMs} ms${stderr.trim() ? `: ${stderr.trim().split('\n').pop()}` : ''}`));
+    const said = lastLine(this.proc?.stderr ?? '');
+    this.settleStart(new ModuleError('DEVICE_FAILED', `Cannot capture from ${formatDeviceSpec(this.device)}: no frame within ${this.startTimeoutMs} ms${said ? `: ${said}` : ''}`));
     void this.proc?.stop(ABORT_OPTIONS);
   };
 

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { ModuleError } from '../errors/codes.js';
 import type { FfmpegInfo } from '../ffmpeg/types.js';
-import { describeFailure, launcherFor, runCommand, type ProcessLauncher } from '../process/run_command.js';
+import { describeFailure, lastLine, launcherFor, runCommand, type ProcessLauncher } from '../process/run_command.js';
 import { NodeProcessSpawner } from '../process/spawner.js';
 import { parseDeviceSpec } from './device_spec.js';
 import { isMjpegPixelFormat } from './input_args.js';
@@ -86,9 +86,4 @@ export class SyntheticDeviceProbe implements DeviceProbe {
     const pixelFormat = isMjpegPixelFormat(info.codec) ? 'mjpeg' : info.codec;
     return { width: info.width, height: info.height, fps: info.fps, pixel_format: pixelFormat };
   }
-}
-
-function lastLine(text: string): string {
-  const lines = text.trim().split(/\r?\n/);
-  return lines[lines.length - 1] ?? '';
 }

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { ModuleError } from '../errors/codes.js';
 import { describeFailure, launcherFor, runCommand } from '../process/run_command.js';
 import { NodeProcessSpawner, type ProcessSpawner } from '../process/spawner.js';
+import { errnoCode } from '../errors/errno.js';
 
 export interface MjpegClipOptions {
   readonly ffmpegPath: string;
@@ -76,7 +77,7 @@ async function exists(file: string): Promise<boolean> {
     await access(file);
     return true;
   } catch (err) {
-    if (err instanceof Error && 'code' in err && err.code === 'ENOENT') return false;
+    if (errnoCode(err) === 'ENOENT') return false;
     throw err;
   }
 }

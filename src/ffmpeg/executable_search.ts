@@ -1,6 +1,7 @@
 import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { errnoCode } from '../errors/errno.js';
 
 export type IsExecutable = (file: string) => Promise<boolean>;
 
@@ -18,7 +19,7 @@ export const isExecutableFile: IsExecutable = async (file) => {
 };
 
 function isFsMiss(err: unknown): boolean {
-  const code = err instanceof Error && 'code' in err ? err.code : undefined;
+  const code = errnoCode(err);
   return code === 'ENOENT' || code === 'EACCES' || code === 'ENOTDIR' || code === 'ELOOP' || code === 'EPERM';
 }
 

@@ -75,7 +75,8 @@ export function describeFailure(result: CommandResult, timeoutMs: number): strin
   return tail ? `${how}: ${tail}` : how;
 }
 
-function lastLine(text: string): string {
+/** The last non-blank line of a tool's output, trimmed ('' for none): what error messages quote. */
+export function lastLine(text: string): string {
   const lines = text.trim().split(/\r?\n/);
   return lines[lines.length - 1]?.trim() ?? '';
 }

@@ -14,10 +14,15 @@ export function rotationFrom(config: ResolvedConfig): RotationPolicy {
   return { intervalSeconds: storage.rotation_seconds ?? storage.rotation_minutes * 60 };
 }
 
-/** A file is due for rotation once a frame arrives this long after the file's first frame. */
-export function rotationDue(policy: RotationPolicy | null, firstArrivalNs: bigint | null, arrivalNs: bigint): boolean {
-  if (policy === null || firstArrivalNs === null) return false;
-  return arrivalNs - firstArrivalNs >= BigInt(Math.round(policy.intervalSeconds * 1e9));
+/** The policy's interval in ns, worked out once per trial (rotationDue runs for every frame); null: no rotation. */
+export function rotationIntervalNs(policy: RotationPolicy | null): bigint | null {
+  return policy === null ? null : BigInt(Math.round(policy.intervalSeconds * 1e9));
+}
+
+/** A file is due for rotation once a frame arrives `intervalNs` or more after the file's first frame. */
+export function rotationDue(intervalNs: bigint | null, firstArrivalNs: bigint | null, arrivalNs: bigint): boolean {
+  if (intervalNs === null || firstArrivalNs === null) return false;
+  return arrivalNs - firstArrivalNs >= intervalNs;
 }
 
 /** YYYYmmdd-HHMMSS in UTC: sorts by time and means the same in every time zone. */

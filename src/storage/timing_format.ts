@@ -29,6 +29,9 @@ export interface TimingRowContext {
   readonly label: string;
 }
 
+/** 10n ** i for i in 0..9: formatNsAsSeconds runs twice per frame, so no bigint power per call. */
+const POW10: readonly bigint[] = Array.from({ length: 10 }, (_, i) => 10n ** BigInt(i));
+
 /**
  * Nanoseconds as decimal seconds with exactly `decimals` places, rounded half away from
  * zero in integer arithmetic: a double cannot hold epoch nanoseconds exactly.
@@ -37,9 +40,9 @@ export function formatNsAsSeconds(ns: bigint, decimals: number): string {
   if (!Number.isInteger(decimals) || decimals < 0 || decimals > 9) throw new RangeError(`decimals must be 0..9, got ${decimals}`);
   const negative = ns < 0n;
   const magnitude = negative ? -ns : ns;
-  const step = 10n ** BigInt(9 - decimals);
+  const step = POW10[9 - decimals]!;
   const units = (magnitude + step / 2n) / step;
-  const perSecond = 10n ** BigInt(decimals);
+  const perSecond = POW10[decimals]!;
   const whole = (units / perSecond).toString();
   const fraction = decimals === 0 ? '' : `.${(units % perSecond).toString().padStart(decimals, '0')}`;
   return `${negative && units !== 0n ? '-' : ''}${whole}${fraction}`;

@@ -1,6 +1,7 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import Papa from 'papaparse';
 import { ModuleError } from '../errors/codes.js';
+import { writeFullyAt } from './mkv/writable_file.js';
 import { storageWriteError } from './write_errors.js';
 import {
   TIMING_COLUMNS, TIMING_QUOTED_COLUMNS, timingRowFields, type TimingRow, type TimingRowContext,
@@ -27,6 +28,8 @@ export interface TimingWriterFactory {
 const DEFAULT_FLUSH_MS = 250;
 const MAX_FLUSH_MS = 500;
 const NEWLINE = '\n';
+/** One options object for every row (papaparse only reads it). */
+const UNPARSE_ROW: Papa.UnparseConfig = { quotes: [...TIMING_QUOTED_COLUMNS], newline: NEWLINE, header: false };
 /**
  * Rows written that can still be taken back (an encoder that died had counted frames it
  * never wrote: about a second of video plus its queue). Far more than that.
@@ -74,7 +77,7 @@ export class TimingCSVWriter {
     let fileBytes: number;
     try {
       fileBytes = (await handle.stat()).size;
-      if (fileBytes === 0) fileBytes = await writeFullyAt(handle, `${TIMING_COLUMNS.join(',')}${NEWLINE}`, 0);
+      if (fileBytes === 0) fileBytes = await writeTextAt(handle, `${TIMING_COLUMNS.join(',')}${NEWLINE}`, 0);
     } catch (err) {
       await handle.close().catch(() => undefined); // the write error is the one worth reporting
       throw storageWriteError(err, path, 'writing the header of');
@@ -168,10 +171,10 @@ export class TimingCSVWriter {
 
   private async writeRows(rows: string[][]): Promise<void> {
     if (this.failure !== null) return;
-    const lines = rows.map((row) => Papa.unparse([row], { quotes: [...TIMING_QUOTED_COLUMNS], newline: NEWLINE, header: false }) + NEWLINE);
+    const lines = rows.map((row) => Papa.unparse([row], UNPARSE_ROW) + NEWLINE);
     try {
       const start = this.fileBytes;
-      this.fileBytes = await writeFullyAt(this.handle, lines.join(''), start);
+      this.fileBytes = await writeTextAt(this.handle, lines.join(''), start);
       let offset = start;
       for (const line of lines) {
         this.rowStarts.push(offset);
@@ -186,15 +189,10 @@ export class TimingCSVWriter {
   }
 }
 
-/** Writes all of `text` at `position`, continuing after short writes; resolves with the offset after it. */
-async function writeFullyAt(handle: FileHandle, text: string, position: number): Promise<number> {
+/** Writes all of `text` at `position`; resolves with the offset after it. */
+async function writeTextAt(handle: FileHandle, text: string, position: number): Promise<number> {
   const bytes = Buffer.from(text, 'utf8');
-  let done = 0;
-  while (done < bytes.length) {
-    const { bytesWritten } = await handle.write(bytes, done, bytes.length - done, position + done);
-    if (bytesWritten <= 0) throw new Error('write made no progress');
-    done += bytesWritten;
-  }
+  await writeFullyAt(handle, bytes, position);
   return position + bytes.length;
 }
 

@@ -7,7 +7,7 @@ import { silentLogger, type Logger } from '../host/logger.js';
 import type { Clock, ClockSample } from '../time/clock.js';
 import { writeMetadataCsv } from './metadata_writer.js';
 import { trialMetadata } from './trial_metadata.js';
-import { FrameBacklog, rotatedVideoPath, rotationDue, type RotationPolicy } from './rotation.js';
+import { FrameBacklog, rotatedVideoPath, rotationDue, rotationIntervalNs } from './rotation.js';
 import { videoPartPath } from './session_paths.js';
 import { DefaultTimingWriterFactory, type TimingCSVWriter, type TimingWriterFactory } from './timing_writer.js';
 import { RateWindow, trialDuration, type PartSpan } from './trial_figures.js';
@@ -16,8 +16,6 @@ import type {
   ResumeOptions, TrialRecorderStartOptions, TrialStats, TrialSummary, VideoWriterFactory, VideoWriterOptions,
 } from './types.js';
 import { forgetLastFrames, newVideoPart, noteAccepted, type VideoPart } from './video_part.js';
-
-export { readTimingCsv, type TimingCsvRow } from './timing_reader.js';
 
 export interface TrialRecorderOptions {
   readonly timingWriters?: TimingWriterFactory;
@@ -64,7 +62,8 @@ class FileTrialRecorder extends EventEmitter<TrialRecorderEvents> implements Tri
     readonly context: TrialContext,
     paths: TrialPaths,
     private readonly writerOptions: TrialRecorderStartOptions['writer'],
-    private readonly rotation: RotationPolicy | null,
+    /** Rotation interval (rotationIntervalNs); null: one file. */
+    private readonly rotationNs: bigint | null,
     private readonly deps: RecorderDeps,
     private readonly started: ClockSample,
   ) {
@@ -105,7 +104,7 @@ class FileTrialRecorder extends EventEmitter<TrialRecorderEvents> implements Tri
     }
     const part = this.part;
     if (part === null) return;
-    if (rotationDue(this.rotation, part.firstArrivalNs, frame.arrival.monoNs)) {
+    if (rotationDue(this.rotationNs, part.firstArrivalNs, frame.arrival.monoNs)) {
       this.rotate(part, frame);
       return;
     }
@@ -428,7 +427,7 @@ export class DefaultTrialRecorderFactory implements TrialRecorderFactory {
 
   async start(options: TrialRecorderStartOptions): Promise<TrialRecorder> {
     const recorder = new FileTrialRecorder(
-      options.context, options.paths, options.writer, options.rotation ?? null, this.deps, this.deps.clock.sample(),
+      options.context, options.paths, options.writer, rotationIntervalNs(options.rotation ?? null), this.deps, this.deps.clock.sample(),
     );
     await recorder.begin();
     return recorder;

@@ -1,12 +1,7 @@
 import { ModuleError, type ErrorName } from '../errors/codes.js';
+import { errnoCode } from '../errors/errno.js';
 
 const DISK_FULL_CODES = new Set(['ENOSPC', 'EDQUOT']);
-
-export function errnoCode(err: unknown): string | undefined {
-  if (typeof err !== 'object' || err === null || !('code' in err)) return undefined;
-  const { code } = err as { code: unknown };
-  return typeof code === 'string' ? code : undefined;
-}
 
 export function isDiskFull(err: unknown): boolean {
   const code = errnoCode(err);

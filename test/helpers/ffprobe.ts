@@ -2,10 +2,8 @@ import { runTool, runToolOk } from './run_tool.js';
 
 export interface ProbedPacket {
   readonly pts: number;
-  readonly ptsTime: number;
   readonly dts: number | null;
   readonly size: number;
-  readonly flags: string;
 }
 
 export interface ProbedStream {
@@ -13,7 +11,6 @@ export interface ProbedStream {
   readonly width: number;
   readonly height: number;
   readonly timeBase: string;
-  readonly pixFmt: string | null;
 }
 
 export interface ProbeResult {
@@ -23,13 +20,13 @@ export interface ProbeResult {
 }
 
 interface RawProbe {
-  streams?: Array<{ codec_name: string; width: number; height: number; time_base: string; pix_fmt?: string }>;
-  packets?: Array<{ pts?: number; pts_time?: string; dts?: number; size: string; flags: string }>;
+  streams?: Array<{ codec_name: string; width: number; height: number; time_base: string }>;
+  packets?: Array<{ pts?: number; dts?: number; size: string }>;
   format?: { format_name: string; duration?: string };
 }
 
 /** Runs ffprobe with these arguments before the file (plus -of json). */
-export async function ffprobeJson(file: string, args: readonly string[]): Promise<unknown> {
+async function ffprobeJson(file: string, args: readonly string[]): Promise<unknown> {
   const { stdout } = await runToolOk('ffprobe', ['-v', 'error', ...args, '-of', 'json', file]);
   return JSON.parse(stdout.toString('utf8')) as unknown;
 }
@@ -39,14 +36,12 @@ export async function probeFile(file: string): Promise<ProbeResult> {
   const raw = await ffprobeJson(file, ['-select_streams', 'v:0', '-show_packets', '-show_streams', '-show_format']) as RawProbe;
   return {
     streams: (raw.streams ?? []).map((s) => ({
-      codecName: s.codec_name, width: s.width, height: s.height, timeBase: s.time_base, pixFmt: s.pix_fmt ?? null,
+      codecName: s.codec_name, width: s.width, height: s.height, timeBase: s.time_base,
     })),
     packets: (raw.packets ?? []).map((p) => ({
       pts: p.pts ?? Number.NaN,
-      ptsTime: Number(p.pts_time),
       dts: p.dts ?? null,
       size: Number(p.size),
-      flags: p.flags,
     })),
     format: { formatName: raw.format?.format_name ?? '', duration: raw.format?.duration ? Number(raw.format.duration) : null },
   };

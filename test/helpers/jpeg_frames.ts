@@ -32,8 +32,6 @@ async function encodeFrames(count: number, width: number, height: number): Promi
   }
 }
 
-export const NS_PER_MS = 1_000_000n;
-
 /** Sensor timestamps every `intervalMs` from `startNs`. */
 export function regularTimestamps(count: number, intervalMs: number, startNs = 5_000_000_000n): bigint[] {
   const stepNs = BigInt(Math.round(intervalMs * 1e6));

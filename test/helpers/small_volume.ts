@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { runTool } from './run_tool.js';
 
-/** A tmpfs of a few MB, so a test can fill a real disk; null (with why) where it cannot be made. */
+/** A tmpfs of a few MB (or less: 0.5 is 512 KB), so a test can fill a real disk; `skipped` (with why) where it cannot be made. */
 export interface SmallVolume {
   readonly dir: string;
   /** Takes space so that `usedPercent` of the volume is in use (or `leaveBytes` stay free). */
@@ -16,7 +16,7 @@ export interface SmallVolume {
 export async function mountSmallVolume(sizeMb: number): Promise<SmallVolume | { skipped: string }> {
   if (process.platform !== 'linux') return { skipped: 'not Linux' };
   const dir = await mkdtemp(path.join(tmpdir(), 'cams-volume-'));
-  const result = await runTool('mount', ['-t', 'tmpfs', '-o', `size=${sizeMb}m`, 'tmpfs', dir])
+  const result = await runTool('mount', ['-t', 'tmpfs', '-o', `size=${Math.round(sizeMb * 1024)}k`, 'tmpfs', dir])
     .catch((err: unknown) => ({ code: -1, stderr: String(err) }));
   if (result.code !== 0) {
     await rm(dir, { recursive: true, force: true });

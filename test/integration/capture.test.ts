@@ -1,4 +1,3 @@
-import { readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
@@ -10,6 +9,8 @@ import type { FfmpegInfo } from '../../src/ffmpeg/types.js';
 import { ProcessRegistry } from '../../src/process/owned_process.js';
 import { NodeProcessSpawner } from '../../src/process/spawner.js';
 import { SystemClock } from '../../src/time/clock.js';
+import { childPids as childrenOf } from '../../bench/proc_cpu.js';
+import { openFds, sleep } from '../helpers/live_module.js';
 import { runToolOk } from '../helpers/run_tool.js';
 import { rejectionOf } from '../helpers/rejection.js';
 
@@ -38,28 +39,8 @@ function record(source: CaptureSource): Recorded {
   return recorded;
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-function openFdCount(): number {
-  return readdirSync('/proc/self/fd').length;
-}
-
 /** Pids whose parent is this process (ffmpeg children still alive, or zombies not reaped). */
-function childPids(): number[] {
-  const children: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (ppid === process.pid) children.push(Number(entry));
-    } catch (err) {
-      // A process that ended between readdir and read is not a child any more either way.
-      if (!(err instanceof Error && 'code' in err && (err.code === 'ENOENT' || err.code === 'ESRCH'))) throw err;
-    }
-  }
-  return children;
-}
+const childPids = (): number[] => childrenOf(process.pid);
 
 function isJpeg(data: Buffer): boolean {
   return data.length > 4 && data[0] === 0xff && data[1] === 0xd8 && data[data.length - 2] === 0xff && data[data.length - 1] === 0xd9;
@@ -245,11 +226,11 @@ for (const binary of BINARIES) {
         expect(capture.ended).to.have.length(1);
       };
       await cycle(); // warm-up: the first cycle may open descriptors Node keeps for good
-      const fdsBefore = openFdCount();
+      const fdsBefore = openFds();
       for (let round = 0; round < 20; round += 1) await cycle();
       expect(registry.size).to.equal(0);
       expect(childPids()).to.deep.equal([]);
-      expect(openFdCount()).to.be.at.most(fdsBefore);
+      expect(openFds()).to.be.at.most(fdsBefore);
     });
   });
 }

@@ -25,10 +25,12 @@ async function waitForStatus<K extends StatusName>(m: LiveModule, name: K, after
 }
 
 /**
- * Both files valid and in agreement, frame_index continuous, and the first row after the
- * gap counting the frames missed at the nominal rate (as the CSV's own times say).
+ * Pauses, then checks: both files valid and in agreement, frame_index continuous, and the
+ * first row after the gap counting the frames missed at the nominal rate (as the CSV's own
+ * times say).
  */
-async function expectGapRecorded(stopped: Extract<StatusMessage, { status: 'recording_stopped' }>, fps: number): Promise<number> {
+async function pauseAndExpectGap(m: LiveModule, fps: number): Promise<number> {
+  const stopped = m.one(await m.send('pause'), 'recording_stopped');
   expect(stopped.data.video_files).to.have.length(2);
   const { ffprobe } = await locatedTools();
   const check = await checkRecording(ffprobe, stopped.data.video_files, stopped.data.timing_path);
@@ -51,11 +53,14 @@ describe('camera lost and back on real ffmpeg', function () {
   this.timeout(60_000);
   let m: LiveModule;
   afterEach(async () => { await m?.close(); });
+  const startRecording = async (camera: Record<string, unknown>, trial: number): Promise<void> => {
+    m = await startLiveModule(RETRY);
+    m.one(await m.send('assign_device', camera), 'device_ready');
+    m.one(await m.send('record', { trial_number: trial }), 'recording_started');
+  };
 
   it('capture child killed (unplug): loss reported within 1 s, files valid, trial continues with the gap', async () => {
-    m = await startLiveModule(RETRY);
-    m.one(await m.send('assign_device', synthetic('synthetic:320x240@30')), 'device_ready');
-    m.one(await m.send('record', { trial_number: 1 }), 'recording_started');
+    await startRecording(synthetic('synthetic:320x240@30'), 1);
     await sleep(1000);
     const mark = m.statuses.length;
     const killedAt = performance.now();
@@ -68,8 +73,7 @@ describe('camera lost and back on real ffmpeg', function () {
     const resumed = await waitForStatus(m, 'recording_resumed', mark, 5000);
     expect(resumed.data.reason).to.equal('device_returned');
     await sleep(1000);
-    const stopped = m.one(await m.send('pause'), 'recording_stopped');
-    const missed = await expectGapRecorded(stopped, 30);
+    const missed = await pauseAndExpectGap(m, 30);
     console.log(`      device_lost ${reportedAfter.toFixed(0)} ms after the kill; trial went on after ${resumed.data.outage_seconds} s; gap ${missed} frames`);
   });
 
@@ -79,9 +83,7 @@ describe('camera lost and back on real ffmpeg', function () {
     const clip = path.join(dir, 'camera.mkv');
     copyFileSync(await ensureMjpegClip({ ffmpegPath: ffmpeg, width: 320, height: 240, fps: 25, seconds: 2, dir: path.join(tmpdir(), 'cameras-usb2-test-clips') }), clip);
     try {
-      m = await startLiveModule(RETRY);
-      m.one(await m.send('assign_device', synthetic(`replay:${clip}`, 'replay1')), 'device_ready');
-      m.one(await m.send('record', { trial_number: 2 }), 'recording_started');
+      await startRecording(synthetic(`replay:${clip}`, 'replay1'), 2);
       await sleep(1000);
       const mark = m.statuses.length;
       renameSync(clip, `${clip}.away`);
@@ -94,8 +96,7 @@ describe('camera lost and back on real ffmpeg', function () {
       renameSync(`${clip}.away`, clip);
       const resumed = await waitForStatus(m, 'recording_resumed', mark, 5000);
       await sleep(1000);
-      const stopped = m.one(await m.send('pause'), 'recording_stopped');
-      const missed = await expectGapRecorded(stopped, 25);
+      const missed = await pauseAndExpectGap(m, 25);
       expect(missed).to.be.greaterThan(1.5 * 25);
       console.log(`      clip away 1.5 s: trial went on after ${resumed.data.outage_seconds} s; gap ${missed} frames`);
     } finally {
@@ -104,9 +105,7 @@ describe('camera lost and back on real ffmpeg', function () {
   });
 
   it('frozen capture (child stopped, no exit): the frame watchdog declares the camera lost after about 1 s', async () => {
-    m = await startLiveModule(RETRY);
-    m.one(await m.send('assign_device', synthetic('synthetic:320x240@30', 'frozen')), 'device_ready');
-    m.one(await m.send('record', { trial_number: 3 }), 'recording_started');
+    await startRecording(synthetic('synthetic:320x240@30', 'frozen'), 3);
     await sleep(800);
     const mark = m.statuses.length;
     const frozenAt = performance.now();
@@ -117,8 +116,7 @@ describe('camera lost and back on real ffmpeg', function () {
     expect(lost.data.error).to.contain('no frame for 1000 ms');
     const resumed = await waitForStatus(m, 'recording_resumed', mark, 5000);
     await sleep(800);
-    const stopped = m.one(await m.send('pause'), 'recording_stopped');
-    const missed = await expectGapRecorded(stopped, 30);
+    const missed = await pauseAndExpectGap(m, 30);
     console.log(`      device_lost ${after.toFixed(0)} ms after the freeze; trial went on after ${resumed.data.outage_seconds} s; gap ${missed} frames`);
   });
 });

@@ -26,12 +26,12 @@ type CaptureVerdict = { readonly capture: boolean; readonly how: 'device-caps' |
 export async function discoverLinuxCameras(options: LinuxDiscoveryOptions): Promise<DiscoveryResult> {
   const { available, nodes } = await readVideoNodes(options.sysfsRoot);
   const usbNodes = nodes.filter((n) => n.usb !== null);
-  const verdicts = await Promise.all(usbNodes.map((node) => judge(node, options.v4l2Ctl)));
-  const notes = verdicts.flatMap((v) => (v.note ? [v.note] : []));
-  const captureNodes = usbNodes.filter((_, i) => verdicts[i]?.capture);
-  const ids = assignStableIds(captureNodes);
+  const judged = await Promise.all(usbNodes.map(async (node) => ({ node, verdict: await judge(node, options.v4l2Ctl) })));
+  const notes = judged.flatMap(({ verdict }) => (verdict.note ? [verdict.note] : []));
+  const captures = judged.filter(({ verdict }) => verdict.capture);
+  const ids = assignStableIds(captures.map(({ node }) => node));
   const links = await readV4lLinks(options.devRoot);
-  const cameras = captureNodes.map((node): DiscoveredCamera => {
+  const cameras = captures.map(({ node, verdict }): DiscoveredCamera => {
     const usb = node.usb;
     const nodeLinks = links.get(node.node);
     return {
@@ -45,7 +45,7 @@ export async function discoverLinuxCameras(options: LinuxDiscoveryOptions): Prom
       driver: node.driver,
       byId: nodeLinks?.byId ?? [],
       byPath: nodeLinks?.byPath ?? [],
-      captureCheck: verdicts[usbNodes.indexOf(node)]?.how ?? 'index-heuristic',
+      captureCheck: verdict.how,
     };
   });
   return { platform: 'linux', cameras, listingAvailable: available, notes };

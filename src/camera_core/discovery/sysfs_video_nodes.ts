@@ -1,5 +1,6 @@
 import { readdir, readFile, realpath } from 'node:fs/promises';
 import path from 'node:path';
+import { errnoCode } from '../../errors/errno.js';
 
 /** The USB device a video node belongs to, from its sysfs directory. */
 export interface UsbDeviceInfo {
@@ -95,7 +96,7 @@ async function readText(file: string): Promise<string | null> {
     return text === '' ? null : text;
   } catch (err) {
     // An attribute this user may not read (serial on some kernels) is as good as absent.
-    if (isMissing(err) || errorCode(err) === 'EACCES') return null;
+    if (isMissing(err) || errnoCode(err) === 'EACCES') return null;
     throw err;
   }
 }
@@ -113,11 +114,8 @@ function nodeNumber(node: string): number {
   return Number(node.replace(/^\D+/, ''));
 }
 
-function errorCode(err: unknown): unknown {
-  return err instanceof Error && 'code' in err ? err.code : undefined;
-}
 
 function isMissing(err: unknown): boolean {
-  const code = errorCode(err);
+  const code = errnoCode(err);
   return code === 'ENOENT' || code === 'ENOTDIR';
 }

@@ -1,5 +1,6 @@
 import { readdir, readlink } from 'node:fs/promises';
 import path from 'node:path';
+import { errnoCode } from '../../errors/errno.js';
 
 export interface NodeLinks {
   readonly byId: string[];
@@ -34,7 +35,7 @@ async function listDir(dir: string): Promise<string[]> {
   try {
     return (await readdir(dir)).sort();
   } catch (err) {
-    const code = err instanceof Error && 'code' in err ? err.code : undefined;
+    const code = errnoCode(err);
     // No camera has ever been plugged in, or udev does not run (containers): no links.
     if (code === 'ENOENT' || code === 'ENOTDIR') return [];
     throw err;

@@ -1,5 +1,6 @@
 import { ModuleError } from '../../errors/codes.js';
 import { describeFailure, runCommand, type ProcessLauncher } from '../../process/run_command.js';
+import { errnoCode } from '../../errors/errno.js';
 
 /** The program, looked up on PATH like a shell would (tests put a fake one first on PATH). */
 export const V4L2_CTL = 'v4l2-ctl';
@@ -37,7 +38,7 @@ export class V4l2Ctl {
 
   private async run(args: readonly string[], stderrFailures: boolean): Promise<ToolAnswer> {
     const result = await runCommand(this.launcher, this.program, args, { timeoutMs: TIMEOUT_MS });
-    const spawnCode = result.spawnError && 'code' in result.spawnError ? result.spawnError.code : undefined;
+    const spawnCode = errnoCode(result.spawnError);
     if (spawnCode === 'ENOENT') return { ok: false, missing: true, reason: `${this.program} was not found on PATH` };
     const failure = describeFailure(result, TIMEOUT_MS) ?? (stderrFailures ? failedLine(result.stderr) : null);
     if (failure) return { ok: false, missing: false, reason: failure };

@@ -1,5 +1,5 @@
 import { ModuleError } from '../../errors/codes.js';
-import { runCommand, type ProcessLauncher } from '../../process/run_command.js';
+import { lastLine, runCommand, type ProcessLauncher } from '../../process/run_command.js';
 import type { LocatedFfmpeg } from '../synthetic_probe.js';
 import type { CameraCapabilities } from '../types.js';
 import { parseListCtrls } from './ctrls_parser.js';
@@ -75,8 +75,7 @@ export class V4l2NodeProbe {
       ['-hide_banner', '-nostdin', '-f', 'v4l2', '-list_formats', 'all', '-i', devicePath], { timeoutMs: FFMPEG_LIST_TIMEOUT_MS });
     const formats = parseFfmpegListFormats(run.stderr);
     if (formats.length === 0) {
-      const last = run.stderr.trim().split(/\r?\n/).pop() ?? 'no output';
-      throw new ModuleError('DEVICE_FAILED', `Formats of ${devicePath} could not be listed by ffmpeg: ${last}`);
+      throw new ModuleError('DEVICE_FAILED', `Formats of ${devicePath} could not be listed by ffmpeg: ${lastLine(run.stderr)}`);
     }
     return { formats, source: 'ffmpeg' };
   }
