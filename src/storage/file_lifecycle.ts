@@ -1,0 +1,44 @@
+import { EventEmitter } from 'eventemitter3';
+
+/** What a written file holds; later transforms (encryption) and consumers (the segment index) key on it. */
+export type FileKind = 'video' | 'timing' | 'metadata' | 'snapshot' | 'segment' | 'clip';
+
+/** A file the module has just created (exclusively) and is writing. */
+export interface FileOpened {
+  readonly path: string;
+  readonly kind: FileKind;
+  /** "backend:stable_id" of the camera the file belongs to, when there is one. */
+  readonly cameraId: string | null;
+  readonly trialNumber: number | null;
+}
+
+/**
+ * A file that can no longer change: nothing in the module writes to, truncates or renames
+ * it after this event. frames and sensor timestamps are null for files without frames.
+ */
+export interface FileClosed extends FileOpened {
+  readonly bytes: number;
+  readonly frames: number | null;
+  readonly firstSensorTimestampNs: bigint | null;
+  readonly lastSensorTimestampNs: bigint | null;
+}
+
+export interface FileLifecycleEvents {
+  file_opened: (file: FileOpened) => void;
+  file_closed: (file: FileClosed) => void;
+}
+
+/**
+ * Every file the module writes announces itself here once when created and once when final,
+ * so consumers of files (the segment index, encryption, the view) plug in at one place.
+ * One instance per module instance (DI token FileLifecycle).
+ */
+export class FileLifecycle extends EventEmitter<FileLifecycleEvents> {
+  opened(file: FileOpened): void {
+    this.emit('file_opened', file);
+  }
+
+  closed(file: FileClosed): void {
+    this.emit('file_closed', file);
+  }
+}
