@@ -6,7 +6,7 @@ export type { Logger, LogLevel } from './host/logger.js';
 export { StreamLogger, silentLogger } from './host/logger.js';
 export { ReferenceHost } from './host/reference_host.js';
 export { loadModuleFromManifest, readManifest, type ModuleManifest } from './host/manifest.js';
-export type { StatusMessage, StatusName, StatusPayloads, StatusCallback } from './bridge/statuses.js';
+export type { StatusMessage, StatusName, StatusPayloads, StatusCallback } from './events/statuses.js';
 export { ALL_COMMAND_NAMES, COMMAND_ALIASES, CANONICAL_COMMANDS, type CommandName, type CanonicalCommand } from './bridge/commands.js';
 export { ERROR_TABLE, ModuleError, type ErrorName } from './errors/codes.js';
 export { TOKENS } from './di/tokens.js';

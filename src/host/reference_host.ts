@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { EventEmitter } from 'eventemitter3';
 import type { CommandBus, HostBusEvents, ModuleHandle } from './contract.js';
-import type { StatusMessage, StatusName } from '../bridge/statuses.js';
+import type { StatusMessage, StatusName } from '../events/statuses.js';
 import { loadModuleFromManifest, type ModuleManifest } from './manifest.js';
 import { PACKAGE_ROOT } from '../config/schema_registry.js';
 import { HOST_API_VERSION } from '../module_info.js';

@@ -3,7 +3,7 @@ import { EventEmitter } from 'eventemitter3';
 import { createCamerasModule } from '../module_factory.js';
 import type { HostBusEvents } from '../host/contract.js';
 import { StreamLogger, type LogLevel } from '../host/logger.js';
-import type { StatusMessage } from '../bridge/statuses.js';
+import type { StatusMessage } from '../events/statuses.js';
 import { decodeLine, encodeStatus } from './wire.js';
 import { translateStatus, type HostDialect } from './dialect.js';
 import { readHostConfig } from './host_config.js';

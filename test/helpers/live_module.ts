@@ -4,7 +4,7 @@ import path from 'node:path';
 import { EventEmitter } from 'eventemitter3';
 import { createCamerasModule, type CamerasModuleHandle } from '../../src/module_factory.js';
 import type { HostBusEvents } from '../../src/host/contract.js';
-import type { StatusMessage, StatusName } from '../../src/bridge/statuses.js';
+import type { StatusMessage, StatusName } from '../../src/events/statuses.js';
 
 export interface LiveModule {
   readonly dir: string;

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { EventEmitter } from 'eventemitter3';
 import { createCamerasModule, type CamerasModuleHandle } from '../../src/module_factory.js';
 import type { HostBusEvents } from '../../src/host/contract.js';
-import type { StatusMessage, StatusName } from '../../src/bridge/statuses.js';
+import type { StatusMessage, StatusName } from '../../src/events/statuses.js';
 import { FfmpegProvider } from '../../src/ffmpeg/provider.js';
 import type { DiskStatsProvider } from '../../src/storage/disk_guard.js';
 import type { ServiceOverrides } from '../../src/di/container.js';

@@ -1,4 +1,4 @@
-import type { StatusMessage } from '../../src/bridge/statuses.js';
+import type { StatusMessage } from '../../src/events/statuses.js';
 
 /** Every status any unit test saw; a suite validates them all against their schemas at the end. */
 export const seenStatuses: StatusMessage[] = [];

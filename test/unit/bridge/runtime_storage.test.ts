@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { expect } from 'chai';
 import { ASSIGN, startHarness, type Harness } from '../../helpers/module_harness.js';
 import { readCsv } from '../../helpers/csv.js';
-import type { StatusMessage } from '../../../src/bridge/statuses.js';
+import type { StatusMessage } from '../../../src/events/statuses.js';
 
 const GIB = 1024 ** 3;
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

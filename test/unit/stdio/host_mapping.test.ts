@@ -8,7 +8,7 @@ import { encodeStatus } from '../../../src/stdio/wire.js';
 import { readHostConfig } from '../../../src/stdio/host_config.js';
 import { installRpiLogger, uninstallRpiLogger } from '../../../src/cli/rpi_logger_install.js';
 import { recordStatus } from '../../helpers/status_log.js';
-import type { StatusMessage } from '../../../src/bridge/statuses.js';
+import type { StatusMessage } from '../../../src/events/statuses.js';
 
 const errorStatus = (recoverable: boolean): StatusMessage => ({
   status: 'error', timestamp: 't', command_id: 'c1',
