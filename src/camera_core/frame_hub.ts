@@ -54,9 +54,15 @@ function isPromise(value: unknown): value is Promise<void> {
   return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
 }
 
+/** A frame waiting for its subscriber, with the frames this subscriber lost right before it. */
+interface Waiting {
+  readonly frame: CapturedFrame;
+  droppedBefore: number;
+}
+
 /** One subscriber: its own queue, its own counters; frames are held by reference, never copied. */
 class Subscription {
-  private readonly queue: CapturedFrame[] = [];
+  private readonly queue: Waiting[] = [];
   private queuedBytes = 0;
   private busy = false;
   private closed = false;
@@ -94,11 +100,17 @@ class Subscription {
       return;
     }
     if (this.options.overflow === 'drop_oldest' && this.queue.length > 0) {
-      const oldest = this.queue.shift() as CapturedFrame;
-      this.queuedBytes -= oldest.data.length;
+      const oldest = this.queue.shift() as Waiting;
+      this.queuedBytes -= oldest.frame.data.length;
+      const next = this.queue[0];
+      if (next) next.droppedBefore += oldest.droppedBefore + 1;
+      else this.pendingDropped += oldest.droppedBefore + 1;
+      this.noteLost();
       this.enqueue(frame);
+      return;
     }
-    this.lose();
+    this.pendingDropped += 1;
+    this.noteLost();
   }
 
   stats(): SubscriberStats {
@@ -131,20 +143,24 @@ class Subscription {
     return true;
   }
 
+  /** Losses are attached to the next frame that gets in line, so droppedBefore always means "right before this one". */
   private enqueue(frame: CapturedFrame): void {
-    this.queue.push(frame);
+    this.queue.push({ frame, droppedBefore: this.pendingDropped });
+    this.pendingDropped = 0;
     this.queuedBytes += frame.data.length;
   }
 
-  private lose(): void {
+  private noteLost(): void {
     this.dropped += 1;
-    this.pendingDropped += 1;
     this.hub.noteLost(this.name);
   }
 
-  private deliver(frame: CapturedFrame): void {
-    const droppedBefore = this.pendingDropped;
-    this.pendingDropped = 0;
+  private deliver(frame: CapturedFrame, queuedDrops?: number): void {
+    let droppedBefore = queuedDrops;
+    if (droppedBefore === undefined) {
+      droppedBefore = this.pendingDropped;
+      this.pendingDropped = 0;
+    }
     this.delivered += 1;
     let result: void | Promise<void>;
     try {
@@ -167,9 +183,9 @@ class Subscription {
   private settled(): void {
     this.busy = false;
     while (!this.busy && !this.closed && this.queue.length > 0) {
-      const next = this.queue.shift() as CapturedFrame;
-      this.queuedBytes -= next.data.length;
-      this.deliver(next);
+      const next = this.queue.shift() as Waiting;
+      this.queuedBytes -= next.frame.data.length;
+      this.deliver(next.frame, next.droppedBefore);
     }
   }
 }
