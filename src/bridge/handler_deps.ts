@@ -5,7 +5,7 @@ import type { ConfigStore } from '../config/config_store.js';
 import type { ErrorReporter } from '../events/error_status.js';
 import type { StatusReporter } from '../events/status_reporter.js';
 import type { FfmpegProvider } from '../ffmpeg/provider.js';
-import type { Logger } from '../host/logger.js';
+import type { Logger } from '../logging/logger.js';
 import type { DiskGuard } from '../storage/disk_guard.js';
 import type { StopReason, TrialRecorder, TrialRecorderFactory } from '../storage/types.js';
 import type { RuntimeState } from './command_rules.js';

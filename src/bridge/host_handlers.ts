@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { ModuleError } from '../errors/codes.js';
 import type { CommandPayloads } from '../generated/schema-types.js';
-import type { LogLevel } from '../host/logger.js';
+import type { LogLevel } from '../logging/logger.js';
 import { sanitizeLabel } from '../storage/session_paths.js';
 import type { CameraSession } from '../camera_core/camera_session.js';
 import { errnoCode } from '../errors/errno.js';

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { inject, injectable } from 'tsyringe';
 import { ModuleError, toModuleError } from '../errors/codes.js';
 import { TOKENS, type HostInfo } from '../di/tokens.js';
-import type { Logger } from '../host/logger.js';
+import type { Logger } from '../logging/logger.js';
 import type { ConfigStore } from '../config/config_store.js';
 import type { FfmpegProvider } from '../ffmpeg/provider.js';
 import type { ProcessRegistry } from '../process/owned_process.js';

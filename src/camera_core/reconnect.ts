@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { ModuleError, toModuleError } from '../errors/codes.js';
 import type { ConfigStore } from '../config/config_store.js';
 import type { FfmpegProvider } from '../ffmpeg/provider.js';
-import type { Logger } from '../host/logger.js';
+import type { Logger } from '../logging/logger.js';
 import { CameraSession } from './camera_session.js';
 import type { CaptureSourceFactory, DeviceProbe } from './types.js';
 

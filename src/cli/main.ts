@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { serveStdio } from '../stdio/serve.js';
-import type { LogLevel } from '../host/logger.js';
+import type { LogLevel } from '../logging/logger.js';
 import { HOST_DIALECTS, type HostDialect } from '../stdio/dialect.js';
 
 const USAGE = `usage: cameras-usb2 <command> [options]

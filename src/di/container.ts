@@ -5,7 +5,7 @@ import { ConfigStore } from '../config/config_store.js';
 import { resolveStartupConfig, type Environment } from '../config/environment.js';
 import { ModuleBus } from '../events/module_bus.js';
 import { FileLifecycle } from '../storage/file_lifecycle.js';
-import { silentLogger, type Logger } from '../host/logger.js';
+import { silentLogger, type Logger } from '../logging/logger.js';
 import { SystemClock } from '../time/clock.js';
 import { NodeProcessSpawner } from '../process/spawner.js';
 import { ProcessRegistry } from '../process/owned_process.js';

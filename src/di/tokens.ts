@@ -2,7 +2,7 @@ import type { InjectionToken } from 'tsyringe';
 import type { CaptureSourceFactory, DeviceProbe } from '../camera_core/types.js';
 import type { ConfigStore } from '../config/config_store.js';
 import type { FfmpegProvider } from '../ffmpeg/provider.js';
-import type { Logger } from '../host/logger.js';
+import type { Logger } from '../logging/logger.js';
 import type { ProcessRegistry } from '../process/owned_process.js';
 import type { ProcessSpawner } from '../process/spawner.js';
 import type { DiskGuard, DiskStatsProvider } from '../storage/disk_guard.js';

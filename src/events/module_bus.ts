@@ -1,7 +1,7 @@
 import { EventEmitter } from 'eventemitter3';
 import type { ModuleError } from '../errors/codes.js';
-import type { Logger } from '../host/logger.js';
-import type { FileClosed, FileOpened } from '../storage/file_lifecycle.js';
+import type { Logger } from '../logging/logger.js';
+import type { FileClosed, FileOpened } from './file_events.js';
 import type { StatusMessage } from './statuses.js';
 
 /** A volume the disk guard read (warn / critical / ok), with the folder it watched. */

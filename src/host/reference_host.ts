@@ -5,7 +5,7 @@ import type { StatusMessage, StatusName } from '../events/statuses.js';
 import { loadModuleFromManifest, type ModuleManifest } from './manifest.js';
 import { PACKAGE_ROOT } from '../config/schema_registry.js';
 import { HOST_API_VERSION } from '../module_info.js';
-import { silentLogger, type Logger } from './logger.js';
+import { silentLogger, type Logger } from '../logging/logger.js';
 
 export type StatusOf<K extends StatusName> = Extract<StatusMessage, { status: K }>;
 

@@ -2,7 +2,7 @@ import readline from 'node:readline';
 import { EventEmitter } from 'eventemitter3';
 import { createCamerasModule } from '../module_factory.js';
 import type { HostBusEvents } from '../host/contract.js';
-import { StreamLogger, type LogLevel } from '../host/logger.js';
+import { StreamLogger, type LogLevel } from '../logging/logger.js';
 import type { StatusMessage } from '../events/statuses.js';
 import { decodeLine, encodeStatus } from './wire.js';
 import { translateStatus, type HostDialect } from './dialect.js';

@@ -3,7 +3,7 @@ import { EventEmitter } from 'eventemitter3';
 import type { CapturedFrame } from '../camera_core/types.js';
 import { framesMissedBetween } from '../camera_core/frame_timing.js';
 import { ModuleError, toModuleError } from '../errors/codes.js';
-import { silentLogger, type Logger } from '../host/logger.js';
+import { silentLogger, type Logger } from '../logging/logger.js';
 import type { Clock, ClockSample } from '../time/clock.js';
 import { writeMetadataCsv } from './metadata_writer.js';
 import { trialMetadata } from './trial_metadata.js';

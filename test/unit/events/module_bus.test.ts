@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import sinon from 'sinon';
 import { ModuleBus } from '../../../src/events/module_bus.js';
-import { silentLogger } from '../../../src/host/logger.js';
+import { silentLogger } from '../../../src/logging/logger.js';
 
 describe('ModuleBus', () => {
   it('isolates a throwing listener (logged with owner and event) from the others', () => {
