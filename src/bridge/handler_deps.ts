@@ -4,6 +4,7 @@ import type { CaptureSourceFactory, DeviceProbe } from '../camera_core/types.js'
 import type { ConfigStore } from '../config/config_store.js';
 import type { ErrorReporter } from '../events/error_status.js';
 import type { StatusReporter } from '../events/status_reporter.js';
+import type { ModuleBus } from '../events/module_bus.js';
 import type { FfmpegProvider } from '../ffmpeg/provider.js';
 import type { Logger } from '../logging/logger.js';
 import type { DiskGuard } from '../storage/disk_guard.js';
@@ -19,6 +20,8 @@ export interface HandlerDeps {
   readonly channel: CameraChannel<TrialRecorder>;
   readonly session: SessionState;
   readonly reporter: StatusReporter;
+  /** Domain events for consumers inside the module (disk state, frames lost, files). */
+  readonly bus: ModuleBus;
   readonly reportError: ErrorReporter;
   readonly config: ConfigStore;
   readonly ffmpeg: FfmpegProvider;

@@ -78,7 +78,7 @@ export class CamerasRuntime {
     );
     this.telemetry = new PeriodicTask(() => this.emitTelemetry());
     this.handlers = new CommandHandlers({
-      channel: this.channel, session: this.session, reporter: this.reporter, config, ffmpeg, probe, captureFactory,
+      channel: this.channel, session: this.session, reporter: this.reporter, bus, config, ffmpeg, probe, captureFactory,
       trialFactory, diskGuard, reconnect: this.reconnect, logger, enqueue,
       reportError: (command, error) => this.reportError(command, error),
       hostState: () => this.state,

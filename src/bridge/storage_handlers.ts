@@ -8,7 +8,7 @@ import { round2 } from '../events/rounding.js';
 import { errnoCode } from '../errors/errno.js';
 import type { HandlerDeps } from './handler_deps.js';
 
-type Deps = Pick<HandlerDeps, 'reporter' | 'reportError' | 'config' | 'diskGuard' | 'session' | 'enqueue' | 'hostState'>;
+type Deps = Pick<HandlerDeps, 'bus' | 'reporter' | 'reportError' | 'config' | 'diskGuard' | 'session' | 'enqueue' | 'hostState'>;
 
 /** A trial shorter than this says little about the bitrate (the first frames are keyframes, headers). */
 const MIN_SECONDS_FOR_BITRATE = 1;
@@ -34,9 +34,19 @@ export class StorageHandlers {
   watch(dir: string, initial?: DiskReading): void {
     this.watchedDir = dir;
     this.deps.diskGuard.start(dir, diskGuardOptions(this.deps.config.current), {
-      onCritical: (reading) => void this.deps.enqueue(() => this.onCritical(dir, reading)),
-      onWarn: (reading) => void this.deps.enqueue(async () => this.onWarn(reading)),
+      onCritical: (reading) => {
+        this.announce(dir, reading);
+        void this.deps.enqueue(() => this.onCritical(dir, reading));
+      },
+      onWarn: (reading) => {
+        this.announce(dir, reading);
+        void this.deps.enqueue(async () => this.onWarn(reading));
+      },
     }, initial);
+  }
+
+  private announce(dir: string, reading: DiskReading): void {
+    this.deps.bus.emit('disk_state', { dir, level: reading.level, usedPercent: reading.usedPercent, availableBytes: reading.availableBytes });
   }
 
   /**

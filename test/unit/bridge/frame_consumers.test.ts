@@ -64,6 +64,8 @@ describe('frame consumers and the disk guard (mocked host)', () => {
       stats: async (p: string) => ({ path: p, mount: p.includes('trialvol') ? '/trialvol' : '/', totalBytes: p.includes('trialvol') ? nearlyFull.totalBytes : 1000e9, availableBytes: p.includes('trialvol') ? nearlyFull.availableBytes : 900e9 }),
     };
     h = await startHarness({ config: { guard: { check_interval_ms: 100 } }, overrides: { DiskStatsProvider: stats } });
+    const states: Array<[string, string]> = [];
+    h.handle.events.on('disk_state', 'test', (e) => states.push([path.basename(e.dir), e.level]));
     await h.send('assign_device', ASSIGN);
     const [started] = (await h.send('record', { trial_number: 1, output_dir: path.join(h.dir, 'trialvol') })).filter((m) => m.status === 'recording_started');
     expect(started?.status).to.equal('recording_started');
@@ -71,5 +73,6 @@ describe('frame consumers and the disk guard (mocked host)', () => {
     nearlyFull.availableBytes = 1e9;
     await until(h, 'recording_stopped', () => h.statuses.some((m: StatusMessage) => m.status === 'recording_stopped'));
     expect(h.last('recording_stopped')?.data.reason).to.be.oneOf(['storage_critical', 'disk_low']);
+    expect(states).to.deep.include(['trialvol', 'critical']);
   });
 });
