@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { ModuleError } from '../errors/codes.js';
 import type { CommandPayloads } from '../generated/schema-types.js';
 import { CameraSession } from '../camera_core/camera_session.js';
@@ -6,6 +5,7 @@ import { readAssignment } from '../camera_core/assignment.js';
 import { CameraControls } from '../camera_core/camera_controls.js';
 import { reprobeCamera } from '../camera_core/reprobe.js';
 import type { StopReason } from '../storage/types.js';
+import { pathRule, resolveAllowedPath } from '../storage/allowed_roots.js';
 import type { HandlerDeps } from './handler_deps.js';
 import type { RecordingHandlers } from './recording_handlers.js';
 
@@ -22,7 +22,7 @@ export class DeviceHandlers {
   async assign(payload: CommandPayloads['assign_device']): Promise<void> {
     const { channel, session } = this.deps;
     const { identity, cameraId, deviceId, sessionDir } = readAssignment(payload);
-    if (sessionDir && !session.dir) session.dir = path.resolve(sessionDir);
+    if (sessionDir && !session.dir) session.dir = resolveAllowedPath('session_dir', sessionDir, pathRule(this.deps.config.current));
     const current = channel.camera;
     if (current && current.cameraId === cameraId && current.identity.devicePath === identity.devicePath) {
       // The host retries an assign it has not heard back from in time: answer again, keep recording.

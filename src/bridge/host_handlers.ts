@@ -7,6 +7,7 @@ import { sanitizeLabel } from '../storage/session_paths.js';
 import type { CameraSession } from '../camera_core/camera_session.js';
 import { errnoCode } from '../errors/errno.js';
 import type { HandlerDeps } from './handler_deps.js';
+import { pathRule, resolveAllowedPath } from '../storage/allowed_roots.js';
 
 type Deps = Pick<HandlerDeps, 'channel' | 'session' | 'reporter' | 'config' | 'logger'>;
 
@@ -29,9 +30,10 @@ export class HostHandlers {
     const camera = this.deps.channel.assigned as CameraSession;
     const frame = this.deps.channel.hub.latest;
     if (!frame) throw new ModuleError('INVALID_STATE', 'No frame captured yet');
-    const dir = this.deps.session.dir ?? path.resolve(this.deps.config.current.storage.base_path);
+    const rule = pathRule(this.deps.config.current);
+    const dir = this.deps.session.dir ?? rule.base;
     const stamp = new Date(Number(frame.arrival.unixNs / 1_000_000n)).toISOString().replace(/[-:]/g, '').replace('.', '_');
-    const wanted = payload.path ? path.resolve(payload.path) : path.join(dir, `snapshot_${sanitizeLabel(camera.identity.stableId)}_${stamp}.jpg`);
+    const wanted = payload.path ? resolveAllowedPath('path', payload.path, rule) : path.join(dir, `snapshot_${sanitizeLabel(camera.identity.stableId)}_${stamp}.jpg`);
     await fs.mkdir(path.dirname(wanted), { recursive: true });
     const written = await writeNew(wanted, frame.data);
     this.deps.reporter.report('snapshot_saved', {

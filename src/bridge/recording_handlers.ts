@@ -7,6 +7,7 @@ import { admitRecording } from '../storage/storage_gate.js';
 import { thresholdsFrom } from '../storage/storage_policy.js';
 import { rotationFrom } from '../storage/rotation.js';
 import { subscribeTrial } from '../storage/trial_subscription.js';
+import { pathRule, resolveAllowedPath } from '../storage/allowed_roots.js';
 import type { CameraSession } from '../camera_core/camera_session.js';
 import { round2 } from '../events/rounding.js';
 import { toModuleError } from '../errors/codes.js';
@@ -147,7 +148,7 @@ export class RecordingHandlers {
   }
 
   async startSession(payload: CommandPayloads['start_session']): Promise<void> {
-    const dir = payload.session_dir ? path.resolve(payload.session_dir) : null;
+    const dir = payload.session_dir ? resolveAllowedPath('session_dir', payload.session_dir, pathRule(this.deps.config.current)) : null;
     const id = payload.session_id ?? (dir ? path.basename(dir) : `session_${new Date().toISOString().replace(/[-:]/g, '').replace('T', '_').slice(0, 15)}`);
     this.forgetPaused();
     this.deps.session.reset(id, dir);

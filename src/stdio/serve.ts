@@ -33,7 +33,11 @@ function hostConfig(options: StdioOptions, logger: StreamLogger): Record<string,
     }
   }
   const storage = { ...(config['storage'] as object | undefined) } as Record<string, unknown>;
-  if (options.outputDir) storage['base_path'] ??= options.outputDir;
+  if (options.outputDir) {
+    storage['base_path'] ??= options.outputDir;
+    // The host's session folders live under its --output-dir: paths there are allowed even if base_path is elsewhere.
+    storage['allowed_roots'] = [...((storage['allowed_roots'] as string[] | undefined) ?? []), options.outputDir];
+  }
   if (options.sessionPrefix) storage['session_prefix'] ??= options.sessionPrefix;
   return { ...config, storage };
 }
