@@ -9,8 +9,9 @@ import { ModuleError } from '../errors/codes.js';
  * - tag_mismatch: a segment does not authenticate: its bytes were modified (or the envelope was)
  * - reordered: a segment holds the data of another position: segments swapped, dropped or duplicated
  * - truncated: the file ends before its last segment (crash or cut copy)
- * - truncated_or_modified: the final segment is incomplete or modified; the two look alike
- * - appended: bytes follow the segment flagged last
+ * - truncated_or_modified: the final segment does not authenticate: cut inside (crash), bytes
+ *   appended to it, or modified; GCM cannot tell these apart
+ * - appended: bytes follow a complete segment flagged last
  */
 export type CiphertextFailure =
   | 'not_encrypted' | 'bad_envelope' | 'wrong_key' | 'tag_mismatch' | 'reordered'

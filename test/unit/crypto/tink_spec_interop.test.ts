@@ -1,5 +1,6 @@
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import { expect } from 'chai';
+import { CiphertextError } from '../../../src/crypto/ciphertext_error.js';
 import { sealFileKey } from '../../../src/crypto/file_keys.js';
 import { decryptBuffer, encryptToBuffer, newSymmetricKey, patternedBytes } from './crypto_fixtures.js';
 
@@ -82,6 +83,19 @@ describe('crypto: Tink spec interoperability (independent implementation in this
       expect(decryptBuffer(key, file, {}, 64).plaintext.equals(plaintext)).to.equal(true);
     });
   }
+
+  it('bytes appended after a full last segment (as Tink writes it) are named as appended', () => {
+    const envelope = sealFileKey(key, segment).envelope;
+    const file = Buffer.concat([envelope, specEncrypt(key.key, envelope, segment, patternedBytes(first + full))]);
+    let error: unknown = null;
+    try {
+      decryptBuffer(key, Buffer.concat([file, Buffer.alloc(3)]));
+    } catch (err) {
+      error = err;
+    }
+    expect(error).to.be.instanceOf(CiphertextError);
+    expect(error).to.include({ reason: 'appended', segment: 1, offset: file.length });
+  });
 
   it('the spec-only decryptor refuses the module output under other associated data (the envelope is bound)', () => {
     const { envelope, tink } = splitEnvelope(encryptToBuffer(key, patternedBytes(300), segment));
