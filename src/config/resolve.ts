@@ -5,7 +5,7 @@ import type { ResolvedConfig } from './config.js';
 import { compiled, createAjv, describeProblem } from './schema_registry.js';
 import { checkConfigRules } from './config_rules.js';
 
-const SECTIONS = ['preview', 'record', 'storage', 'guard', 'telemetry', 'capture', 'ffmpeg'] as const;
+const SECTIONS = ['preview', 'record', 'storage', 'guard', 'telemetry', 'capture', 'ffmpeg', 'encryption'] as const;
 
 let defaultsAjv: Ajv2020 | undefined;
 

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
+import { once } from 'node:events';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -113,12 +114,12 @@ describe('crypto: EncryptedFileWriter', () => {
   it('a source that fails mid-stream leaves a file that reads as truncated, never as complete', async () => {
     const file = path.join(dir, 'failed.enc');
     const writer = await EncryptedFileWriter.create(file, { kind: 'video', key, ciphertextSegmentSize: SEGMENT });
-    const source = Readable.from((async function* () {
-      yield patternedBytes(FIRST + FULL + 10);
-      throw new Error('ffmpeg died');
-    })());
-    const error = await pipeline(source, new EncryptingWritable(writer)).then(() => null, (err: unknown) => err);
-    expect(error).to.be.instanceOf(Error).and.have.property('message', 'ffmpeg died');
+    const writable = new EncryptingWritable(writer);
+    await new Promise<void>((resolve, reject) => writable.write(patternedBytes(FIRST + FULL + 10), (err) => (err ? reject(err) : resolve())));
+    writable.destroy(new Error('ffmpeg died'));
+    const [error] = (await once(writable, 'error')) as [Error];
+    expect(error.message).to.equal('ffmpeg died');
+    if (!writable.closed) await once(writable, 'close');
     const bytes = fs.readFileSync(file);
     expect(() => decryptBuffer(key, bytes)).to.throw(/truncated/);
     expect(decryptBuffer(key, bytes, { allowTruncated: true }).plaintext.length).to.equal(FIRST + FULL);
