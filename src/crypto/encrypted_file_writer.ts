@@ -1,5 +1,6 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { ModuleError } from '../errors/codes.js';
+import { skipBytes } from '../storage/mkv/writable_file.js';
 import { storageWriteError } from '../storage/write_errors.js';
 import { sealFileKey, type EncryptionKey } from './file_keys.js';
 import { defaultSegmentSize, type EncryptedFileKind } from './segment_sizes.js';
@@ -54,7 +55,7 @@ export class EncryptedFileWriter {
     }
     const prologue = Buffer.concat([sealed.envelope, encryptor.header]);
     try {
-      await writeFully(handle, prologue, 0);
+      await writeFully(handle, [prologue], 0);
     } catch (err) {
       await handle.close().catch(() => undefined); // the write error is the one worth reporting
       throw storageWriteError(err, path, 'writing the envelope of');
@@ -86,10 +87,10 @@ export class EncryptedFileWriter {
   write(chunk: Buffer): Promise<void> {
     const refused = this.refusal();
     if (refused) return Promise.reject(refused);
-    const segments = this.encryptor.update(chunk);
+    const pieces = this.encryptor.update(chunk);
     this.acceptedPlaintext += chunk.length;
     const plaintextInSegments = this.acceptedPlaintext - this.encryptor.bufferedBytes;
-    return segments.length === 0 ? this.writing : this.enqueue(segments, plaintextInSegments);
+    return pieces.length === 0 ? this.writing : this.enqueue(pieces, plaintextInSegments);
   }
 
   /**
@@ -126,7 +127,7 @@ export class EncryptedFileWriter {
     const last = this.encryptor.finish();
     this.state = 'closing';
     try {
-      await this.enqueue([last], this.acceptedPlaintext);
+      await this.enqueue(last, this.acceptedPlaintext);
       await this.handle.datasync().catch((err: unknown) => { throw this.fail(err, 'syncing'); });
     } finally {
       this.state = 'closed';
@@ -145,14 +146,14 @@ export class EncryptedFileWriter {
     await this.handle.close().catch(() => undefined);
   }
 
-  private enqueue(segments: Buffer[], plaintextAfter: number): Promise<void> {
+  private enqueue(pieces: Buffer[], plaintextAfter: number): Promise<void> {
     const position = this.queuedBytes;
-    const length = segments.reduce((sum, segment) => sum + segment.length, 0);
+    const length = pieces.reduce((sum, piece) => sum + piece.length, 0);
     this.queuedBytes += length;
     this.writing = this.writing.then(async () => {
       if (this.failure) throw this.failure;
       try {
-        await writeFully(this.handle, segments.length === 1 ? segments[0] as Buffer : Buffer.concat(segments, length), position);
+        await writeFully(this.handle, pieces, position);
       } catch (err) {
         throw this.fail(err, 'writing');
       }
@@ -176,12 +177,15 @@ export class EncryptedFileWriter {
   }
 }
 
-/** Writes all of `buffer` at `position`, continuing after short writes. */
-async function writeFully(handle: FileHandle, buffer: Buffer, position: number): Promise<void> {
-  let done = 0;
-  while (done < buffer.length) {
-    const { bytesWritten } = await handle.write(buffer, done, buffer.length - done, position + done);
-    if (bytesWritten <= 0) throw new Error(`write made no progress at offset ${position + done}`);
-    done += bytesWritten;
+/** Writes all of `pieces` at `position` (one writev), continuing after short writes. */
+async function writeFully(handle: FileHandle, pieces: readonly Buffer[], position: number): Promise<void> {
+  let rest = pieces.filter((piece) => piece.length > 0);
+  let at = position;
+  while (rest.length > 0) {
+    const { bytesWritten } = await handle.writev(rest, at);
+    if (bytesWritten <= 0) throw new Error(`write made no progress at offset ${at}`);
+    at += bytesWritten;
+    rest = skipBytes(rest, bytesWritten);
   }
 }
+

@@ -25,7 +25,7 @@ export function encryptToBuffer(key: EncryptionKey, plaintext: Buffer, ciphertex
   const encryptor = new StreamingEncryptor(sealed.inputKey, { ciphertextSegmentSize, associatedData: sealed.envelope });
   const parts = [sealed.envelope, encryptor.header];
   for (let at = 0; at < plaintext.length; at += chunk) parts.push(...encryptor.update(plaintext.subarray(at, at + chunk)));
-  parts.push(encryptor.finish());
+  parts.push(...encryptor.finish());
   return Buffer.concat(parts);
 }
 
