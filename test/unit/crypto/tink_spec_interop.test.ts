@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createPublicKey, diffieHellman, generateKeyPairSync, hkdfSync, randomBytes } from 'node:crypto';
 import { expect } from 'chai';
 import { CiphertextError } from '../../../src/crypto/ciphertext_error.js';
 import { sealFileKey } from '../../../src/crypto/file_keys.js';
@@ -95,6 +95,25 @@ describe('crypto: Tink spec interoperability (independent implementation in this
     }
     expect(error).to.be.instanceOf(CiphertextError);
     expect(error).to.include({ reason: 'appended', segment: 1, offset: file.length });
+  });
+
+  it('public-key mode: the content key unwraps as the README documents it, then the spec decryptor reads the file', () => {
+    const { privateKey, publicKey } = generateKeyPairSync('x25519');
+    const plaintext = patternedBytes(1000, 'x25519');
+    const file = encryptToBuffer({ kind: 'recipient', publicKey }, plaintext, segment, 64);
+    const { envelope, tink } = splitEnvelope(file);
+    expect(envelope[9]).to.equal(2);
+    const block = envelope.subarray(24);
+    expect(block.length).to.equal(92);
+    const ephemeral = block.subarray(0, 32);
+    const raw = (key: ReturnType<typeof createPublicKey>) => Buffer.from(key.export({ format: 'jwk' }).x as string, 'base64url');
+    const ephemeralKey = createPublicKey({ key: { kty: 'OKP', crv: 'X25519', x: ephemeral.toString('base64url') }, format: 'jwk' });
+    const shared = diffieHellman({ privateKey, publicKey: ephemeralKey });
+    const wrapKey = Buffer.from(hkdfSync('sha256', shared, Buffer.concat([ephemeral, raw(publicKey)]), Buffer.from('cameras-usb2 x25519 content key v1'), 32));
+    const unwrap = createDecipheriv('aes-256-gcm', wrapKey, block.subarray(32, 44)).setAAD(envelope.subarray(0, 24));
+    unwrap.setAuthTag(block.subarray(76, 92));
+    const contentKey = Buffer.concat([unwrap.update(block.subarray(44, 76)), unwrap.final()]);
+    expect(specDecrypt(contentKey, envelope, segment, tink).equals(plaintext)).to.equal(true);
   });
 
   it('the spec-only decryptor refuses the module output under other associated data (the envelope is bound)', () => {
