@@ -45,6 +45,6 @@ export function describeSummary(input: string, summary: DecryptSummary): string 
   if (cut === null) return `OK ${input}: ${sizes}`;
   const dropped = cut.droppedBytes > 0
     ? `dropped the incomplete segment ${cut.segment} (${cut.droppedBytes} bytes on disk)`
-    : `the file ends after segment ${cut.segment - 1}, a complete segment that is not the last`;
+    : `the file ends before segment ${cut.segment} (the last segment and any before it are missing)`;
   return `OK (TRUNCATED) ${input}: recovered ${sizes}; ${dropped}; anything written after that point is lost`;
 }

@@ -17,7 +17,7 @@ export interface DecryptOptions {
 /** What was lost when a truncated file was accepted. */
 export interface Truncation {
   readonly reason: 'truncated' | 'truncated_or_modified';
-  /** Segment that could not be recovered (or that was complete but not the last). */
+  /** The first segment that is missing or incomplete: where the loss starts. */
   readonly segment: number;
   /** Bytes of the file that were dropped (an incomplete final segment); 0 when the file ended on a segment boundary. */
   readonly droppedBytes: number;
@@ -110,7 +110,8 @@ export class StreamingDecryptor {
     // Cut on a segment boundary: the final segment is complete and authentic, only not the last.
     const complete = error.reason === 'truncated' ? decryptor.tryDecrypt(this.index, ciphertext, false) : null;
     this.truncation = {
-      reason: error.reason, segment: this.index, droppedBytes: complete === null ? ciphertext.length : 0, message: error.message,
+      reason: error.reason, segment: complete === null ? this.index : this.index + 1,
+      droppedBytes: complete === null ? ciphertext.length : 0, message: error.message,
     };
     this.offset += ciphertext.length;
     if (complete === null) return [];

@@ -101,6 +101,10 @@ describe('cameras-usb2 keygen / decrypt / verify (built CLI)', function () {
     const lenient = await cli('verify', at('cut.enc'), '--key-file', keyPath, '--allow-truncated');
     expect(lenient.code, lenient.stderr).to.equal(0);
     expect(lenient.stdout.toString()).to.match(/OK \(TRUNCATED\).*dropped the incomplete segment 3 \(500 bytes on disk\)/);
+    fs.writeFileSync(at('boundary.enc'), fs.readFileSync(file).subarray(0, 24 + 2 * 65536));
+    const boundary = await cli('verify', at('boundary.enc'), '--key-file', keyPath, '--allow-truncated');
+    expect(boundary.code, boundary.stderr).to.equal(0);
+    expect(boundary.stdout.toString()).to.match(/OK \(TRUNCATED\).*in 2 segments.*the file ends before segment 2/);
     const recovered = await cli('decrypt', at('cut.enc'), '--key-file', keyPath, '--allow-truncated', '-o', '-');
     expect(recovered.code).to.equal(0);
     expect(recovered.stdout.equals(plaintext.subarray(0, 3 * 65520 - 40))).to.equal(true);

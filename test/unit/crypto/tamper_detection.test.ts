@@ -108,7 +108,7 @@ describe('crypto: tampering, truncation and wrong keys are detected and explaine
       const { plaintext, summary } = decryptBuffer(key, cut, { allowTruncated: true }, 61);
       const complete = FIRST + i * FULL;
       expect(plaintext.equals(PLAINTEXT.subarray(0, complete))).to.equal(true);
-      expect(summary.truncation).to.include({ reason: 'truncated', segment: i, droppedBytes: 0 });
+      expect(summary.truncation).to.include({ reason: 'truncated', segment: i + 1, droppedBytes: 0 });
       expect(summary.segments).to.equal(i + 1);
     });
   }
@@ -123,7 +123,7 @@ describe('crypto: tampering, truncation and wrong keys are detected and explaine
         expect(error.reason).to.equal(into < TAG_SIZE ? 'truncated' : 'truncated_or_modified');
         const { plaintext, summary } = decryptBuffer(key, cut, { allowTruncated: true });
         expect(plaintext.equals(PLAINTEXT.subarray(0, i === 0 ? 0 : FIRST + (i - 1) * FULL))).to.equal(true);
-        expect(summary.truncation?.droppedBytes).to.equal(into);
+        expect(summary.truncation).to.include({ segment: i, droppedBytes: into });
       }
     });
   }
