@@ -112,6 +112,8 @@ export class EncryptedFileWriter {
 
   /** flushCompleteSegments, then pushes the file's data to the device (fdatasync). */
   async sync(): Promise<void> {
+    const refused = this.refusal();
+    if (refused) throw refused;
     await this.flushCompleteSegments();
     try {
       await this.handle.datasync();
@@ -120,10 +122,17 @@ export class EncryptedFileWriter {
     }
   }
 
-  /** Writes the last segment, syncs and closes. The file is then complete and verifiable. */
+  /**
+   * Writes the last segment, syncs and closes. The file is then complete and verifiable.
+   * After a failed write it only closes the file (which then reads as truncated) and rejects
+   * with that failure.
+   */
   async close(): Promise<void> {
-    const refused = this.refusal();
-    if (refused) throw refused;
+    if (this.state !== 'open') throw new ModuleError('INVALID_STATE', `encrypted file ${this.path} is already closed`);
+    if (this.failure) {
+      await this.abandon();
+      throw this.failure;
+    }
     const last = this.encryptor.finish();
     this.state = 'closing';
     try {

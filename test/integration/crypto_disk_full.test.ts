@@ -36,7 +36,8 @@ describe('encrypted writer on a full disk (integration, small tmpfs)', function 
     expect(again).to.equal(error);
     const committed = writer.plaintextBytesCommitted;
     expect(committed).to.be.greaterThan(0);
-    await writer.abandon();
+    const closing = await writer.close().then(() => null, (err: unknown) => err);
+    expect(closing, 'close() after a failure closes the file and reports the failure').to.equal(error);
 
     const { plaintext: recovered } = decryptBuffer(key, fs.readFileSync(file), { allowTruncated: true });
     expect(recovered.equals(plaintext.subarray(0, committed))).to.equal(true);
