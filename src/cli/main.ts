@@ -14,6 +14,12 @@ commands:
   demo [--out DIR] [--seconds N] [--cameras N] [--camera SPEC]
                        record one trial from the synthetic camera and check the files
   install-rpi-logger <rpi_logger/modules>    make this module RPi_Logger's camera module
+  keygen [--x25519] --out FILE
+                       a new encryption key (mode 0600), or an X25519 key pair FILE + FILE.pub
+  decrypt FILE.enc (--key-file KEY | --identity PRIVATE_KEY) [-o OUT | -o -] [--allow-truncated]
+                       stream the plaintext of an encrypted recording (to stdout with -o -)
+  verify FILE.enc (--key-file KEY | --identity PRIVATE_KEY) [--allow-truncated]
+                       check every segment; exit 0 OK, 1 failed (segment, offset, reason), 2 usage
   uninstall-rpi-logger <rpi_logger/modules>  put the original camera module back
 `;
 
@@ -90,6 +96,12 @@ export async function main(argv: string[]): Promise<number> {
         print: (line) => process.stdout.write(`${line}\n`),
       });
     }
+    case 'keygen':
+      return (await import('./keygen.js')).runKeygen(rest, { stdout: process.stdout, stderr: process.stderr });
+    case 'decrypt':
+      return (await import('./decrypt.js')).runDecrypt(rest, { stdout: process.stdout, stderr: process.stderr });
+    case 'verify':
+      return (await import('./verify.js')).runVerify(rest, { stdout: process.stdout, stderr: process.stderr });
     case 'install-rpi-logger':
     case 'uninstall-rpi-logger': {
       const [modulesDir] = parsePositionals(rest);
