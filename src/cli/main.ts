@@ -7,6 +7,7 @@ const USAGE = `usage: cameras-usb2 <command> [options]
 
 commands:
   serve --stdio [--host-dialect plain|rpi-logger] [--config-path FILE] [--output-dir DIR]
+                [--max-line-bytes N]
                        one JSON command per line on stdin, one JSON status per line on stdout
                        (the RPi_Logger host's flags are accepted; --enable-commands implies rpi-logger)
   devices [--json]     list the cameras of this machine with their modes and controls
@@ -44,6 +45,7 @@ function parseFlags(args: string[]) {
       'output-dir': { type: 'string' },
       'session-prefix': { type: 'string' },
       'enable-commands': { type: 'boolean' },
+      'max-line-bytes': { type: 'string' },
       out: { type: 'string' },
       seconds: { type: 'string' },
       cameras: { type: 'string' },
@@ -69,7 +71,14 @@ export async function main(argv: string[]): Promise<number> {
         process.stderr.write(`--host-dialect must be one of ${HOST_DIALECTS.join(', ')}\n`);
         return 2;
       }
+      const maxLine = str(flags['max-line-bytes']);
+      const maxLineBytes = maxLine === undefined ? undefined : Number(maxLine);
+      if (maxLineBytes !== undefined && !(Number.isInteger(maxLineBytes) && maxLineBytes >= 1024)) {
+        process.stderr.write(`--max-line-bytes must be a whole number of bytes, at least 1024 (got ${maxLine})\n`);
+        return 2;
+      }
       return serveStdio({
+        maxLineBytes,
         input: process.stdin, output: process.stdout, errorOutput: process.stderr, handleSignals: true,
         configPath: str(flags['config-path']),
         logLevel: stderrLevel(str(flags['log-level'])),

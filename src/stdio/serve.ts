@@ -1,4 +1,3 @@
-import readline from 'node:readline';
 import { EventEmitter } from 'eventemitter3';
 import { createCamerasModule } from '../module_factory.js';
 import type { HostBusEvents } from '../host/contract.js';
@@ -7,6 +6,8 @@ import type { StatusMessage } from '../bridge/statuses.js';
 import { decodeLine, encodeStatus } from './wire.js';
 import { translateStatus, type HostDialect } from './dialect.js';
 import { readHostConfig } from './host_config.js';
+import { readBoundedLines, type LineSource } from './line_source.js';
+import { DEFAULT_MAX_INPUT_LINE_BYTES } from './bounded_lines.js';
 
 export interface StdioOptions {
   readonly input: NodeJS.ReadableStream;
@@ -21,6 +22,8 @@ export interface StdioOptions {
   readonly sessionPrefix?: string;
   /** Handle SIGTERM/SIGINT by finalizing files and exiting (off in tests that run in-process). */
   readonly handleSignals?: boolean;
+  /** Longest accepted input line in bytes (default 1 MiB); longer lines are answered with -1002 and skipped. */
+  readonly maxLineBytes?: number;
 }
 
 function hostConfig(options: StdioOptions, logger: StreamLogger): Record<string, unknown> {
@@ -68,15 +71,18 @@ export async function serveStdio(options: StdioOptions): Promise<number> {
     bus, onStatus: write, config: hostConfig(options, logger), logger,
     ...(options.instanceId ? { instanceId: options.instanceId } : {}),
   });
-  const lines = readline.createInterface({ input: options.input, crlfDelay: Infinity, terminal: false });
-  lines.on('line', (raw) => {
-    const line = raw.trim();
-    if (line.length === 0) return;
-    const decoded = decodeLine(line);
-    if (decoded.kind === 'command') bus.emit('command', decoded.name, decoded.payload);
-    else bus.emit('invalid_input', decoded.problem);
+  const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_INPUT_LINE_BYTES;
+  const lines: LineSource = readBoundedLines(options.input, maxLineBytes, {
+    onLine: (raw) => {
+      const line = raw.trim();
+      if (line.length === 0) return;
+      const decoded = decodeLine(line);
+      if (decoded.kind === 'command') bus.emit('command', decoded.name, decoded.payload);
+      else bus.emit('invalid_input', decoded.problem);
+    },
+    onOverlong: (limit) => bus.emit('invalid_input', `line longer than ${limit} bytes (the input line limit, --max-line-bytes); skipped up to its newline`),
+    onEnd: () => finish(0),
   });
-  lines.on('close', () => finish(0));
   const onSignal = (): void => finish(0);
   if (options.handleSignals) {
     process.once('SIGTERM', onSignal);
