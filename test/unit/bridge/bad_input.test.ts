@@ -97,6 +97,16 @@ describe('bad input: every malformed command is answered, nothing crashes', () =
     }
   });
 
+  it('answers names of Object.prototype members (__proto__, constructor, ...) as unknown commands, -1001', async () => {
+    for (const name of ['__proto__', 'constructor', 'CONSTRUCTOR', 'hasOwnProperty', 'toString', 'valueOf', '__defineGetter__']) {
+      const out = await h.send(name, { command_id: `p-${name}` });
+      expect(out, name).to.have.length(1);
+      const [err] = out;
+      expect(err?.status === 'error' && err.data, name).to.include({ command: name, code: -1001, field: 'command' });
+      expect(err?.command_id, name).to.equal(`p-${name}`);
+    }
+  });
+
   it('matches command names case-insensitively', async () => {
     const [status] = await h.send('GET_STATUS');
     expect(status?.status).to.equal('status_report');
