@@ -8,6 +8,7 @@ import { translateStatus, type HostDialect } from './dialect.js';
 import { readHostConfig } from './host_config.js';
 import { readBoundedLines, type LineSource } from './line_source.js';
 import { DEFAULT_MAX_INPUT_LINE_BYTES } from './bounded_lines.js';
+import { startupFailure, STARTUP_FAILED_EXIT_CODE } from './startup_failure.js';
 
 export interface StdioOptions {
   readonly input: NodeJS.ReadableStream;
@@ -26,15 +27,9 @@ export interface StdioOptions {
   readonly maxLineBytes?: number;
 }
 
-function hostConfig(options: StdioOptions, logger: StreamLogger): Record<string, unknown> {
-  let config: Record<string, unknown> = {};
-  if (options.configPath) {
-    try {
-      config = readHostConfig(options.configPath);
-    } catch (err) {
-      logger.error(`cannot read --config-path ${options.configPath}: ${String(err)}`);
-    }
-  }
+/** The config the module starts with; a --config-path that cannot be read or parsed throws. */
+function hostConfig(options: StdioOptions): Record<string, unknown> {
+  const config = options.configPath ? readHostConfig(options.configPath) : {};
   const storage = { ...(config['storage'] as object | undefined) } as Record<string, unknown>;
   if (options.outputDir) storage['base_path'] ??= options.outputDir;
   if (options.sessionPrefix) storage['session_prefix'] ??= options.sessionPrefix;
@@ -67,10 +62,18 @@ export async function serveStdio(options: StdioOptions): Promise<number> {
     options.output.write(`${encodeStatus(translateStatus(message, dialect))}\n`);
     if (message.status === 'quitting') finish(0);
   };
-  const handle = createCamerasModule({
-    bus, onStatus: write, config: hostConfig(options, logger), logger,
-    ...(options.instanceId ? { instanceId: options.instanceId } : {}),
-  });
+  let handle: ReturnType<typeof createCamerasModule>;
+  try {
+    // A config mistake must not go unnoticed by running on defaults: refuse to start instead.
+    handle = createCamerasModule({
+      bus, onStatus: write, config: hostConfig(options), logger,
+      ...(options.instanceId ? { instanceId: options.instanceId } : {}),
+    });
+  } catch (err) {
+    write(startupFailure(err, options.configPath));
+    restoreConsole();
+    return STARTUP_FAILED_EXIT_CODE;
+  }
   const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_INPUT_LINE_BYTES;
   const lines: LineSource = readBoundedLines(options.input, maxLineBytes, {
     onLine: (raw) => {
