@@ -63,7 +63,7 @@ function toJson({ camera, probed, error }: CameraReport): Record<string, unknown
   return {
     backend: camera.backend, stable_id: camera.stableId, name: camera.name, device_path: camera.devicePath,
     usb_path: camera.usbPath, vid_pid: camera.vidPid, serial: camera.serial, driver: camera.driver,
-    by_id: camera.byId, by_path: camera.byPath, capture_check: camera.captureCheck,
+    by_id: camera.byId, by_path: camera.byPath, capture_check: camera.captureCheck, capture_evidence: camera.captureEvidence,
     assign_device: {
       camera_id: { backend: camera.backend, stable_id: camera.stableId },
       descriptor: { name: camera.name, device_path: camera.devicePath, ...(camera.usbPath ? { usb_path: camera.usbPath } : {}) },

@@ -78,6 +78,7 @@ function listedCamera(kind: 'avfoundation' | 'dshow', device: ListedDevice): Dis
     byId: [],
     byPath: [],
     captureCheck: 'ffmpeg-listing',
+    captureEvidence: `listed by ffmpeg -f ${kind} -list_devices`,
   };
 }
 

@@ -21,6 +21,8 @@ export interface DiscoveredCamera {
    * index heuristic (no v4l2-ctl), or ffmpeg's listing (macOS, Windows).
    */
   readonly captureCheck: 'device-caps' | 'index-heuristic' | 'ffmpeg-listing';
+  /** The evidence behind captureCheck, for a person: the device caps seen, or the index used and why. */
+  readonly captureEvidence: string;
 }
 
 export interface DiscoveryResult {
