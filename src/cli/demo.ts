@@ -4,6 +4,8 @@ import { ReferenceHost } from '../host/reference_host.js';
 import { FfprobeLocator } from '../ffmpeg/locate_ffprobe.js';
 import { checkRecording } from '../verify/recording_check.js';
 import { formatStatus } from '../view/status_line.js';
+import { parseDeviceSpec } from '../camera_core/device_spec.js';
+import type { DeviceSpec } from '../camera_core/types.js';
 
 export interface DemoOptions {
   readonly out?: string;
@@ -14,6 +16,11 @@ export interface DemoOptions {
 }
 
 const DEFAULT_CAMERA = 'synthetic:1280x720@30';
+
+/** The backend a camera_id names for this device: what it is, so a replay clip is not called synthetic. */
+export function demoBackend(device: DeviceSpec): string {
+  return device.kind === 'v4l2' ? 'usb' : device.kind;
+}
 
 function positive(value: string | undefined, fallback: number, name: string, max: number): number {
   if (value === undefined) return fallback;
@@ -33,13 +40,14 @@ function freshFolder(out: string | undefined): string {
 
 /**
  * The main job, end to end: the reference host loads the module through its manifest,
- * assigns synthetic camera(s), records one trial, pauses, and checks every file with
+ * assigns the camera(s) (synthetic by default, named by their backend), records one trial, pauses, and checks every file with
  * ffprobe frame for frame. Exit code 0 only when every check passed.
  */
 export async function runDemo(options: DemoOptions): Promise<number> {
   const seconds = positive(options.seconds, 3, 'seconds', 3600);
   const count = Math.round(positive(options.cameras, 1, 'cameras', 16));
   const spec = options.camera ?? DEFAULT_CAMERA;
+  const backend = demoBackend(parseDeviceSpec(spec));
   const outDir = freshFolder(options.out);
   const { print } = options;
   print(`cameras-usb2 demo: ${count} camera(s) of ${spec}, ${seconds} s, writing into ${outDir}`);
@@ -52,7 +60,7 @@ export async function runDemo(options: DemoOptions): Promise<number> {
     await Promise.all(hosts.map((h) => h.start()));
     const assigned = await Promise.all(hosts.map(async (h, i) => {
       h.send('start_session', { session_id: 'demo' });
-      h.send('assign_device', { camera_id: { backend: 'synthetic', stable_id: `cam${i + 1}` }, descriptor: { name: `demo cam${i + 1}`, device_path: spec } });
+      h.send('assign_device', { camera_id: { backend, stable_id: `cam${i + 1}` }, descriptor: { name: `demo ${backend} cam${i + 1}`, device_path: spec } });
       return Promise.race([h.waitFor('device_ready', 15_000), h.waitFor('device_error', 15_000)]);
     }));
     const failed = assigned.find((s) => s.status === 'device_error');
