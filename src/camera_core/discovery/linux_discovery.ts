@@ -30,7 +30,7 @@ type CaptureVerdict = {
  * Nodes of non-USB devices (codecs, ISPs, CSI cameras, vivid) are not listed.
  */
 export async function discoverLinuxCameras(options: LinuxDiscoveryOptions): Promise<DiscoveryResult> {
-  const { available, nodes } = await readVideoNodes(options.sysfsRoot);
+  const { available, nodes, problem } = await readVideoNodes(options.sysfsRoot);
   const usbNodes = nodes.filter((n) => n.usb !== null);
   const judged = await Promise.all(usbNodes.map(async (node) => ({ node, verdict: await judge(node, options.v4l2Ctl) })));
   const notes = judged.flatMap(({ verdict }) => (verdict.note ? [verdict.note] : []));
@@ -55,7 +55,15 @@ export async function discoverLinuxCameras(options: LinuxDiscoveryOptions): Prom
       captureEvidence: verdict.evidence,
     };
   });
-  return { platform: 'linux', cameras, listingAvailable: available, notes };
+  return { platform: 'linux', cameras, listingAvailable: available, notes, emptyReason: cameras.length > 0 ? null : problem ?? whyNone(nodes) };
+}
+
+/** Why a readable listing holds no camera: no video node at all, or none of a USB camera. */
+function whyNone(nodes: readonly SysfsVideoNode[]): string {
+  if (nodes.length === 0) return 'no video device node exists (no camera plugged in, or its driver is not loaded)';
+  const usb = nodes.filter((n) => n.usb !== null).length;
+  if (usb === 0) return `${nodes.length} video node(s) exist (${nodes.map((n) => n.name ?? n.node).join(', ')}), none of them a USB camera`;
+  return `the USB video node(s) ${nodes.filter((n) => n.usb !== null).map((n) => n.devicePath).join(', ')} capture no pictures (metadata nodes only)`;
 }
 
 async function judge(node: SysfsVideoNode, v4l2Ctl: V4l2Ctl): Promise<CaptureVerdict> {

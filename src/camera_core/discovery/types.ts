@@ -32,4 +32,6 @@ export interface DiscoveryResult {
   readonly listingAvailable: boolean;
   /** Why some node was skipped or judged by heuristic, for the devices command. */
   readonly notes: readonly string[];
+  /** When no camera was found: why (no listing, no permission, no USB video node), else null. */
+  readonly emptyReason: string | null;
 }

@@ -113,7 +113,7 @@ describe('camera discovery on Linux (fake sysfs, recorded v4l2-ctl)', () => {
     });
 
     it('tries the old node when there is no sysfs to look in', () => {
-      expect(relocateV4l2Camera(lost, { platform: 'linux', cameras: [], listingAvailable: false, notes: [] })).to.deep.equal(lost);
+      expect(relocateV4l2Camera(lost, { platform: 'linux', cameras: [], listingAvailable: false, notes: [], emptyReason: 'no sysfs' })).to.deep.equal(lost);
     });
   });
 });
