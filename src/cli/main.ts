@@ -97,6 +97,14 @@ async function run(command: CliCommand, rest: readonly string[], out: CliOutput)
       const v = args.values;
       return runDemo({ out: str(v['out']), seconds: str(v['seconds']), cameras: str(v['cameras']), camera: str(v['camera']), print });
     }
+    case 'repair': {
+      const args = parseCommandArgs(command, rest, { json: { type: 'boolean' } }, { maxPositionals: 1 });
+      if (args.values['help']) return usage(command, out);
+      const [dir] = args.positionals;
+      if (!dir) throw new CliUsageError('repair needs the folder to look in; see cameras-usb2 repair --help');
+      const { runRepair } = await import('./repair.js');
+      return runRepair({ dir, json: args.values['json'] === true, print });
+    }
     case 'install-rpi-logger':
     case 'uninstall-rpi-logger': {
       const args = parseCommandArgs(command, rest, {}, { maxPositionals: 1 });

@@ -35,6 +35,17 @@ options:
   --cameras N     cameras recorded at once, up to 16 (default 1)
   --camera SPEC   synthetic:WxH@fps (default synthetic:1280x720@30), replay:FILE or /dev/videoN
   -h, --help      this text`,
+  repair: `usage: cameras-usb2 repair DIR [--json]
+
+Finds the trials under DIR that did not finish (a crash or kill -9 left their metadata
+without end time and totals), completes their metadata from the timing CSV and the video,
+adds the Matroska index (Cues) where it is missing (remux with -c copy, swapped in
+atomically), and reports what it did. Finished trials, and files changed in the last 5 s
+(maybe still recording), are left alone. Exit code 1 when a trial could not be repaired.
+
+options:
+  --json       machine-readable report
+  -h, --help   this text`,
   'install-rpi-logger': `usage: cameras-usb2 install-rpi-logger <RPi_Logger rpi_logger/modules folder>
 
 Makes this module RPi_Logger's camera module (the original launcher is set aside).
@@ -59,6 +70,7 @@ commands:
   serve --stdio        one JSON command per line on stdin, one JSON status per line on stdout
   devices [--json]     list the cameras of this machine with their modes and controls
   demo                 record one trial from the synthetic camera and check the files
+  repair DIR           complete the files of trials a crash left unfinished
   install-rpi-logger <rpi_logger/modules>    make this module RPi_Logger's camera module
   uninstall-rpi-logger <rpi_logger/modules>  put the original camera module back
 

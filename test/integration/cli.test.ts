@@ -24,7 +24,7 @@ function cli(args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv }):
   });
 }
 
-const COMMANDS = ['serve', 'devices', 'demo', 'install-rpi-logger', 'uninstall-rpi-logger'];
+const COMMANDS = ['serve', 'devices', 'demo', 'repair', 'install-rpi-logger', 'uninstall-rpi-logger'];
 
 /** One line on stderr, and no stack trace in it. */
 function oneLine(stderr: string): string {
