@@ -1,8 +1,7 @@
 import fs from 'node:fs';
+import { configSections } from '../config/resolve.js';
 import { ModuleError } from '../errors/codes.js';
 import { errnoCode } from '../errors/errno.js';
-
-const SECTIONS = new Set(['preview', 'record', 'storage', 'guard', 'telemetry', 'capture', 'ffmpeg']);
 
 function parseValue(raw: string): string | number | boolean {
   const value = raw.trim().replace(/^(["'])(.*)\1$/, '$2');
@@ -25,7 +24,7 @@ export function readHostConfig(file: string): Record<string, unknown> {
     const eq = content.indexOf('=');
     if (eq <= 0) continue;
     const [section, field, ...rest] = content.slice(0, eq).trim().split('.');
-    if (!section || !field || rest.length > 0 || !SECTIONS.has(section)) continue;
+    if (!section || !field || rest.length > 0 || !configSections().includes(section)) continue;
     (config[section] ??= {})[field] = parseValue(content.slice(eq + 1));
   }
   return config;
