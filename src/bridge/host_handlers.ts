@@ -4,9 +4,9 @@ import { ModuleError } from '../errors/codes.js';
 import type { CommandPayloads } from '../generated/schema-types.js';
 import type { LogLevel } from '../host/logger.js';
 import { sanitizeLabel } from '../storage/session_paths.js';
+import { writeNewFile } from '../storage/name_reserver.js';
 import type { CamerasRuntime } from './runtime.js';
 import type { CameraSession } from './camera_session.js';
-import { errnoCode } from '../errors/errno.js';
 
 const HOST_LEVELS: Record<CommandPayloads['set_log_level']['level'], LogLevel> = {
   debug: 'debug', info: 'info', warning: 'warn', warn: 'warn', error: 'error', critical: 'error',
@@ -31,7 +31,7 @@ export class HostHandlers {
     const stamp = new Date(Number(frame.arrival.unixNs / 1_000_000n)).toISOString().replace(/[-:]/g, '').replace('.', '_');
     const wanted = payload.path ? path.resolve(payload.path) : path.join(dir, `snapshot_${sanitizeLabel(camera.identity.stableId)}_${stamp}.jpg`);
     await fs.mkdir(path.dirname(wanted), { recursive: true });
-    const written = await writeNew(wanted, frame.data);
+    const written = await writeNewFile(wanted, frame.data);
     this.rt.reporter.report('snapshot_saved', {
       camera_id: camera.cameraId, path: written, bytes: frame.data.length, sensor_timestamp_ns: frame.sensorTimestampNs.toString(),
     });
@@ -48,18 +48,5 @@ export class HostHandlers {
       available: false, visible: false, geometry: null,
       reason: 'cameras-usb2 runs headless and draws no window; recording is unaffected',
     });
-  }
-}
-
-async function writeNew(file: string, data: Buffer): Promise<string> {
-  const { dir, name, ext } = path.parse(file);
-  for (let n = 1; ; n += 1) {
-    const candidate = n === 1 ? file : path.join(dir, `${name}_${n}${ext}`);
-    try {
-      await fs.writeFile(candidate, data, { flag: 'wx' });
-      return candidate;
-    } catch (err) {
-      if (errnoCode(err) !== 'EEXIST') throw err;
-    }
   }
 }

@@ -1,4 +1,4 @@
-import { access, stat } from 'node:fs/promises';
+import { access, lstat, stat, type FileHandle } from 'node:fs/promises';
 import type { Readable, Writable } from 'node:stream';
 import { EventEmitter } from 'eventemitter3';
 import type { CapturedFrame } from '../../camera_core/types.js';
@@ -58,10 +58,11 @@ export class TranscodeWriter extends EventEmitter<VideoWriterEvents> implements 
 
   /** Starts ffmpeg and sends the stream header; rejects with ENCODER_FAILED if ffmpeg cannot start. */
   static async open(options: TranscodeWriterOptions, ffmpeg: FfmpegInfo, registry: ProcessRegistry): Promise<TranscodeWriter> {
-    await refuseExisting(options.path);
+    if (options.file !== undefined) await handOverReserved(options.file, options.path);
+    else await refuseExisting(options.path);
     const args = transcodeArgs(ffmpeg, {
       outputPath: options.path, recordMode: options.recordMode, codec: options.codec,
-      jpegQuality: options.jpegQuality, h264Crf: options.h264Crf,
+      jpegQuality: options.jpegQuality, h264Crf: options.h264Crf, fillReserved: options.file !== undefined,
     });
     const proc = registry.start(ffmpeg.path, args, { stdio: ['pipe', 'ignore', 'pipe', 'pipe'] });
     await spawned(proc);
@@ -146,6 +147,25 @@ export class TranscodeWriter extends EventEmitter<VideoWriterEvents> implements 
 async function refuseExisting(path: string): Promise<void> {
   const exists = await access(path).then(() => true, () => false);
   if (exists) throw new ModuleError('ENCODER_FAILED', `Refusing to overwrite existing recording ${path}`, { data: { path } });
+}
+
+/**
+ * ffmpeg opens files by name, so it cannot take our handle: it may write over the reserved
+ * file only while that name is still the very empty regular file we created (not a link,
+ * not a replacement). Our handle is closed; ffmpeg's -y then truncates an empty file.
+ */
+async function handOverReserved(file: FileHandle, path: string): Promise<void> {
+  try {
+    const [own, named] = await Promise.all([file.stat(), lstat(path)]);
+    const same = named.isFile() && named.dev === own.dev && named.ino === own.ino && named.size === 0;
+    if (!same) {
+      throw new ModuleError('STORAGE_UNAVAILABLE', `Refusing to write ${path}: the file reserved there was replaced`, {
+        data: { path, reason: 'replaced' },
+      });
+    }
+  } finally {
+    await file.close();
+  }
 }
 
 /** Resolves once the child runs; rejects with ENCODER_FAILED when it could not start. */

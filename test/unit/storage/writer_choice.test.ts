@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { chooseVideoFormat } from '../../../src/storage/video_writer_factory.js';
+import { decideRecordingFormat } from '../../../src/storage/recording_format.js';
 import { ProgressParser, type ProgressReport } from '../../../src/storage/transcode/progress_parser.js';
 import { jpegQualityToQscale, transcodeArgs } from '../../../src/storage/transcode/transcode_args.js';
 import { RateWindow, trialDuration } from '../../../src/storage/trial_figures.js';
@@ -17,11 +17,18 @@ function ffmpeg(major: number, minor: number): FfmpegInfo {
 
 describe('video writer choice', () => {
   it('passes MJPEG through only in the captured mode without forced re-encode', () => {
-    expect(chooseVideoFormat(base)).to.include({ passthrough: true, extension: '.mkv' });
-    expect(chooseVideoFormat({ ...base, forceReencode: true })).to.include({ passthrough: false, extension: '.mkv' });
-    expect(chooseVideoFormat({ ...base, recordMode: { ...mode, width: 1280, height: 720 } })).to.include({ passthrough: false });
-    expect(chooseVideoFormat({ ...base, recordMode: { ...mode, fps: 15 } })).to.include({ passthrough: false });
-    expect(chooseVideoFormat({ ...base, codec: 'h264' })).to.include({ passthrough: false, extension: '.mp4' });
+    expect(decideRecordingFormat(base)).to.include({ passthrough: true, extension: '.mkv', filePixelFormat: 'mjpeg' });
+    expect(decideRecordingFormat({ ...base, forceReencode: true })).to.include({ passthrough: false, extension: '.mkv', filePixelFormat: 'mjpeg' });
+    expect(decideRecordingFormat({ ...base, recordMode: { ...mode, width: 1280, height: 720 } })).to.include({ passthrough: false });
+    expect(decideRecordingFormat({ ...base, recordMode: { ...mode, fps: 15 } })).to.include({ passthrough: false });
+    expect(decideRecordingFormat({ ...base, codec: 'h264' })).to.include({ passthrough: false, extension: '.mp4', filePixelFormat: 'yuv420p' });
+  });
+
+  it('stores a YUYV camera\'s frames as the capture encoded them: passthrough, and the file holds MJPEG', () => {
+    const yuyv = { ...mode, width: 640, height: 480, pixel_format: 'yuyv422' };
+    const format = decideRecordingFormat({ ...base, captureMode: yuyv, recordMode: { ...yuyv, pixel_format: 'mjpeg' } });
+    expect(format).to.include({ passthrough: true, filePixelFormat: 'mjpeg', extension: '.mkv' });
+    expect(format.reason).to.contain('yuyv422');
   });
 });
 
