@@ -98,8 +98,7 @@ export class NameReserver {
     for (let attempt = 1; attempt <= this.maxAttempts; attempt += 1) {
       const name = request.name(attempt);
       const files = request.endings.map((ending) => path.join(request.dir, name + ending));
-      const states: NameState[] = [];
-      for (const file of files) states.push(await this.stateOfAsync(file));
+      const states = await Promise.all(files.map((file) => this.stateOfAsync(file)));
       refuseLinks(files, states);
       if (states.some((state) => state !== 'free')) continue;
       const created = await createAll(files);
@@ -126,10 +125,8 @@ export class NameReserver {
     const own = await lstatOrNullAsync(file);
     if (own?.isSymbolicLink()) return 'symlink';
     if (own !== null) return 'taken';
-    for (const suffix of this.laterSuffixes) {
-      if (await lstatOrNullAsync(file + suffix) !== null) return 'taken';
-    }
-    return 'free';
+    const later = await Promise.all(this.laterSuffixes.map((suffix) => lstatOrNullAsync(file + suffix)));
+    return later.some((stats) => stats !== null) ? 'taken' : 'free';
   }
 }
 
