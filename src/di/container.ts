@@ -15,6 +15,7 @@ import { createDeviceProbe } from '../camera_core/composite_probe.js';
 import { FfmpegCaptureSourceFactory } from '../camera_core/ffmpeg_capture_source.js';
 import { DefaultVideoWriterFactory } from '../storage/video_writer_factory.js';
 import { DefaultTrialRecorderFactory } from '../storage/trial_recorder.js';
+import { FileLifecycle } from '../storage/file_lifecycle.js';
 import { DefaultTimingWriterFactory } from '../storage/timing_writer.js';
 import { DiskGuard, SystemDiskStatsProvider } from '../storage/disk_guard.js';
 import type { CaptureSourceFactory } from '../camera_core/types.js';
@@ -59,8 +60,9 @@ export function createModuleContainer(options: ContainerOptions): DependencyCont
   c.register(TOKENS.TimingWriterFactory, cached(() => new DefaultTimingWriterFactory()));
   c.register(TOKENS.TrialRecorderFactory, cached((r) =>
     new DefaultTrialRecorderFactory(r.resolve(TOKENS.VideoWriterFactory), r.resolve(TOKENS.Clock), {
-      timingWriters: r.resolve(TOKENS.TimingWriterFactory), logger: r.resolve(TOKENS.Logger),
+      timingWriters: r.resolve(TOKENS.TimingWriterFactory), logger: r.resolve(TOKENS.Logger), lifecycle: r.resolve(TOKENS.FileLifecycle),
     })));
+  c.register(TOKENS.FileLifecycle, cached(() => new FileLifecycle()));
   c.register(TOKENS.DiskStatsProvider, cached((r) => new SystemDiskStatsProvider(r.resolve(TOKENS.Logger))));
   c.register(TOKENS.DiskGuard, cached((r) => new DiskGuard(r.resolve(TOKENS.DiskStatsProvider), r.resolve(TOKENS.Logger))));
   for (const [name, value] of Object.entries(options.overrides ?? {})) {

@@ -6,6 +6,7 @@ import type { Logger } from '../host/logger.js';
 import type { ProcessRegistry } from '../process/owned_process.js';
 import type { ProcessSpawner } from '../process/spawner.js';
 import type { DiskGuard, DiskStatsProvider } from '../storage/disk_guard.js';
+import type { FileLifecycle } from '../storage/file_lifecycle.js';
 import type { TimingWriterFactory } from '../storage/timing_writer.js';
 import type { TrialRecorderFactory, VideoWriterFactory } from '../storage/types.js';
 import type { StatusCallback } from '../bridge/statuses.js';
@@ -34,6 +35,8 @@ export const TOKENS = {
   VideoWriterFactory: token<VideoWriterFactory>('VideoWriterFactory'),
   TimingWriterFactory: token<TimingWriterFactory>('TimingWriterFactory'),
   TrialRecorderFactory: token<TrialRecorderFactory>('TrialRecorderFactory'),
+  /** Where every written file announces itself opened and final (one per module instance). */
+  FileLifecycle: token<FileLifecycle>('FileLifecycle'),
   DiskStatsProvider: token<DiskStatsProvider>('DiskStatsProvider'),
   DiskGuard: token<DiskGuard>('DiskGuard'),
 } as const;
