@@ -1,10 +1,10 @@
 import { EventEmitter } from 'eventemitter3';
 import type { CapturedFrame } from '../camera_core/types.js';
-import { framesMissedBetween } from '../camera_core/frame_timing.js';
 import { ModuleError, toModuleError } from '../errors/codes.js';
 import { silentLogger, type Logger } from '../host/logger.js';
 import type { Clock, ClockSample } from '../time/clock.js';
 import { FileLifecycle } from './file_lifecycle.js';
+import { FrameAccount } from './frame_account.js';
 import { writeMetadataCsv, writeMetadataInto } from './metadata_writer.js';
 import { NameReserver, removeAll, type ReservedFile } from './name_reserver.js';
 import { decideRecordingFormat, type RecordingFormat } from './recording_format.js';
@@ -17,7 +17,7 @@ import type {
   StopReason, TrialContext, TrialPaths, TrialRecorder, TrialRecorderEvents, TrialRecorderFactory,
   ResumeOptions, TrialRecorderStartOptions, TrialStats, TrialSummary, VideoWriterFactory, VideoWriterOptions,
 } from './types.js';
-import { forgetLastFrames, newVideoPart, noteAccepted, type VideoPart } from './video_part.js';
+import { closeVideoPart, forgetLastFrames, newVideoPart, noteAccepted, type VideoPart } from './video_part.js';
 
 export interface TrialRecorderOptions {
   readonly timingWriters?: TimingWriterFactory;
@@ -56,16 +56,7 @@ class FileTrialRecorder extends EventEmitter<TrialRecorderEvents> implements Tri
   /** Video files opened so far, removed ones included: `_partN` numbers never repeat. */
   private filesOpened = 0;
   private timing: TimingCSVWriter | null = null;
-  private nextFrameIndex = 1;
-  /** Frames lost since the last row (refused frames and their own gaps), for dropped_before. */
-  private lostSinceLastRow = 0;
-  /** Arrival of the last frame written, from which a resume after a camera loss counts the gap. */
-  private lastArrivalNs: bigint | null = null;
-  /** Set by resume({ countGap }): the next first frame of a part counts the frames missed since then. */
-  private gapSinceNs: bigint | null = null;
-  /** Camera losses inside the trial, for the metadata: the frame_index after each gap and the frames missed. */
-  private readonly gaps: Array<{ readonly frameIndex: number; readonly framesMissed: number }> = [];
-  private framesDropped = 0;
+  private readonly account: FrameAccount;
   private readonly rate = new RateWindow();
   private activeNow = false;
   private switching: PartSwitch | null = null;
@@ -91,6 +82,7 @@ class FileTrialRecorder extends EventEmitter<TrialRecorderEvents> implements Tri
     this.paths = paths;
     this.format = decideRecordingFormat({ ...writerOptions, captureMode: context.captureMode, recordMode: context.recordMode });
     this.files = new TrialFiles(deps.reserver, deps.lifecycle, context, deps.logger);
+    this.account = new FrameAccount(context.captureMode.fps);
   }
 
   get active(): boolean {
@@ -112,6 +104,7 @@ class FileTrialRecorder extends EventEmitter<TrialRecorderEvents> implements Tri
     let part: VideoPart | null = null;
     try {
       part = await this.openPart(reserved.video, false);
+      this.parts.push(part);
       await this.openTiming(reserved.timing.handle);
       await writeMetadataInto(reserved.metadata.handle, reserved.metadata.path, this.metadataRow(null, null));
     } catch (err) {
@@ -122,7 +115,6 @@ class FileTrialRecorder extends EventEmitter<TrialRecorderEvents> implements Tri
       await removeAll([reserved.video, reserved.timing, reserved.metadata]);
       throw err;
     }
-    this.parts.push(part);
     this.files.opened(part.path, 'video');
     this.files.opened(this.paths.timingPath, 'timing');
     this.files.opened(this.paths.metadataPath, 'metadata');
@@ -149,13 +141,13 @@ class FileTrialRecorder extends EventEmitter<TrialRecorderEvents> implements Tri
     const waiting = this.switching?.backlog.size ?? 0;
     return {
       framesRecorded: this.parts.reduce((sum, part) => sum + part.framesAccepted, 0),
-      framesDropped: this.framesDropped,
+      framesDropped: this.account.framesDropped,
       queueDepth: this.activeNow ? (this.part?.writer.queueDepth ?? 0) + waiting : 0,
       currentFile: this.part?.path ?? this.paths.videoPath,
       startedUnix: Number(this.started.unixNs / 1000n) / 1e6,
       elapsedSeconds: Number(now.monoNs - this.started.monoNs) / 1e9,
       recordFps: this.rate.perSecond(now.monoNs),
-      nextFrameIndex: this.nextFrameIndex,
+      nextFrameIndex: this.account.nextFrameIndex,
       videoFiles: this.parts.map((part) => part.path),
       recordedSeconds: trialDuration(this.parts.map((part) => spanOf(part, part.framesAccepted)), this.context.recordMode.fps).durationSeconds,
     };
@@ -226,63 +218,34 @@ class FileTrialRecorder extends EventEmitter<TrialRecorderEvents> implements Tri
     }
     this.parts.push(part);
     this.files.opened(part.path, 'video');
-    this.lostSinceLastRow = 0;
-    this.gapSinceNs = options.countGap ? this.lastArrivalNs : null;
+    this.account.resumed(options.countGap === true);
     this.activeNow = true;
     this.metadataFinal = false;
     await this.writeMetadata(null).catch((err: unknown) => this.logFailure('metadata rewrite on resume failed', err));
-    return { videoPath: part.path, nextFrameIndex: this.nextFrameIndex };
+    return { videoPath: part.path, nextFrameIndex: this.account.nextFrameIndex };
   }
 
   private writeFrame(part: VideoPart, frame: CapturedFrame): void {
     const timing = this.timing;
     if (timing === null) return;
-    // A gap before the first frame of the first or a resumed file lies outside the recording window,
-    // unless the trial was resumed after a camera loss.
-    const sourceGap = part.framesSeen === 0 && !part.continuesWindow ? this.gapAfterLoss(frame) : frame.droppedBefore;
+    const sourceGap = this.account.sourceGap(part, frame);
     part.framesSeen += 1;
-    this.framesDropped += sourceGap;
     const pts = part.writer.write(frame);
     if (pts === null) {
-      this.framesDropped += 1;
-      this.lostSinceLastRow += sourceGap + 1;
+      this.account.refused(sourceGap);
       return;
     }
+    const { frameIndex, droppedBefore } = this.account.accepted(frame, sourceGap);
     timing.add({
-      recordTime: frame.arrival,
-      frameIndex: this.nextFrameIndex,
-      sensorTimestampNs: frame.sensorTimestampNs,
-      videoPts: pts,
-      droppedBefore: this.lostSinceLastRow + sourceGap,
-      videoFile: part.basename,
+      recordTime: frame.arrival, frameIndex, sensorTimestampNs: frame.sensorTimestampNs, videoPts: pts, droppedBefore, videoFile: part.basename,
     });
-    this.nextFrameIndex += 1;
-    this.lostSinceLastRow = 0;
     noteAccepted(part, frame);
     this.rate.add(frame.arrival.monoNs);
-    this.lastArrivalNs = frame.arrival.monoNs;
-  }
-
-  /** Frames missed while the camera was away, at the nominal rate (0 unless resume asked to count them). */
-  private gapAfterLoss(frame: CapturedFrame): number {
-    const since = this.gapSinceNs;
-    this.gapSinceNs = null;
-    if (since === null) return 0;
-    const framesMissed = framesMissedBetween(since, frame.arrival.monoNs, this.context.captureMode.fps);
-    this.gaps.push({ frameIndex: this.nextFrameIndex, framesMissed });
-    return framesMissed;
   }
 
   private holdForNextPart(backlog: FrameBacklog, frame: CapturedFrame): void {
     // A refused frame is lost after the backlog's frames: dropped_before of the frame after them says so.
-    if (!backlog.push(frame)) this.framesDropped += frame.droppedBefore + 1;
-  }
-
-  /** A frame that reaches no file, and the source gap before it. */
-  private countLost(frame: CapturedFrame): void {
-    const lost = frame.droppedBefore + 1;
-    this.framesDropped += lost;
-    this.lostSinceLastRow += lost;
+    if (!backlog.push(frame)) this.account.refusedByBacklog(frame);
   }
 
   /**
@@ -306,17 +269,17 @@ class FileTrialRecorder extends EventEmitter<TrialRecorderEvents> implements Tri
     const [, opened] = await Promise.allSettled([this.retirePart(previous), opening]);
     this.switching = null;
     if (opened.status === 'rejected') {
-      for (const frame of backlog.drain()) this.countLost(frame);
-      this.lostSinceLastRow += backlog.lostAfterLast;
+      for (const frame of backlog.drain()) this.account.lost(frame);
+      this.account.lostAfterBacklog(backlog.lostAfterLast);
       this.failActive(toModuleError(opened.reason));
       return;
     }
     const next = opened.value;
     this.parts.push(next);
     this.files.opened(next.path, 'video');
-    const nextFrameIndex = this.nextFrameIndex;
+    const nextFrameIndex = this.account.nextFrameIndex;
     for (const frame of backlog.drain()) this.writeFrame(next, frame);
-    this.lostSinceLastRow += backlog.lostAfterLast;
+    this.account.lostAfterBacklog(backlog.lostAfterLast);
     if (!this.activeNow) return;
     this.emit('rotated', {
       videoPath: next.path, previousVideoPath: previous.path, previousFileFrames: previous.framesInFile,
@@ -391,7 +354,7 @@ class FileTrialRecorder extends EventEmitter<TrialRecorderEvents> implements Tri
    * announced final, or removed when no frame reached it (an empty file is unreadable).
    */
   private async retirePart(part: VideoPart): Promise<void> {
-    await this.closePart(part);
+    await closeVideoPart(part, (message, err) => this.logFailure(message, err));
     this.settleRows(part);
     if (part.framesInFile === 0) {
       const index = this.parts.indexOf(part);
@@ -403,28 +366,6 @@ class FileTrialRecorder extends EventEmitter<TrialRecorderEvents> implements Tri
     await this.files.closed(part.path, 'video', {
       frames: part.framesInFile, firstSensorTimestampNs: part.firstSensorNs, lastSensorTimestampNs: part.lastSensorNs,
     });
-  }
-
-  /** Finalizes a file; framesInFile is what it really holds, even when closing failed. */
-  private async closePart(part: VideoPart): Promise<void> {
-    part.closing = true;
-    try {
-      part.framesInFile = (await part.writer.close()).frames;
-    } catch (err) {
-      this.logFailure('closing the video file failed', err);
-      part.framesInFile = await this.framesAfterFailure(part);
-    }
-    part.closed = true;
-  }
-
-  private async framesAfterFailure(part: VideoPart): Promise<number> {
-    if (part.writer.countFramesInFile === undefined) return part.framesCommitted;
-    try {
-      return await part.writer.countFramesInFile();
-    } catch (err) {
-      this.logFailure('counting the frames of a failed video file failed', err);
-      return part.framesCommitted;
-    }
   }
 
   /**
@@ -442,8 +383,7 @@ class FileTrialRecorder extends EventEmitter<TrialRecorderEvents> implements Tri
     }
     this.onCommitted(part, part.framesInFile);
     const discarded = timing.discardUncommitted();
-    this.framesDropped += discarded;
-    this.nextFrameIndex -= discarded;
+    this.account.discarded(discarded);
     forgetLastFrames(part, discarded);
   }
 
@@ -467,7 +407,7 @@ class FileTrialRecorder extends EventEmitter<TrialRecorderEvents> implements Tri
     const { durationSeconds, actualFps } = trialDuration(spans, this.context.recordMode.fps);
     return {
       framesRecorded: spans.reduce((sum, span) => sum + span.frames, 0),
-      framesDropped: this.framesDropped,
+      framesDropped: this.account.framesDropped,
       durationSeconds,
       actualFps,
       paths: this.paths,
@@ -494,7 +434,7 @@ class FileTrialRecorder extends EventEmitter<TrialRecorderEvents> implements Tri
     return trialMetadata({
       context: this.context, paths: this.paths, format: this.format, startedUnixNs: this.started.unixNs,
       endedUnixNs: ended?.unixNs ?? null, summary,
-      videoFiles: this.parts.map((part) => part.basename), gaps: this.gaps,
+      videoFiles: this.parts.map((part) => part.basename), gaps: this.account.gaps,
     });
   }
 
