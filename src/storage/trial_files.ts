@@ -1,4 +1,4 @@
-import { rm, stat } from 'node:fs/promises';
+import { lstat, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { toModuleError } from '../errors/codes.js';
 import type { Logger } from '../host/logger.js';
@@ -28,6 +28,13 @@ export const NO_FRAMES: ClosedFacts = { frames: null, firstSensorTimestampNs: nu
  * consumers of files cannot break a recording.
  */
 export class TrialFiles {
+  /**
+   * The trial's folder was a real folder (not a link) when the trial started: later files
+   * (parts, rotation) then refuse a link swapped in its place. A base folder configured as a
+   * link stays allowed.
+   */
+  private folderWasReal = false;
+
   constructor(
     private readonly reserver: NameReserver,
     private readonly lifecycle: FileLifecycle,
@@ -38,6 +45,7 @@ export class TrialFiles {
   /** The video, timing and metadata files, under the names in `paths` or the next free ones. */
   async reserveTrial(paths: TrialPaths, videoExtension: string): Promise<ReservedTrial> {
     const dir = path.dirname(paths.videoPath);
+    this.folderWasReal = await lstat(dir).then((s) => s.isDirectory(), () => false);
     const group = await this.reserver.reserve({
       dir, name: numberedName(trialName(paths.videoPath)), endings: [videoExtension, TIMING_ENDING, METADATA_ENDING],
     });
@@ -80,7 +88,8 @@ export class TrialFiles {
   }
 
   private reserveVideo(trialVideoPath: string, name: CandidateName, videoExtension: string): Promise<ReservedFile> {
-    return this.reserver.reserve({ dir: path.dirname(trialVideoPath), name, endings: [videoExtension] }).then((group) => group.files[0]!);
+    const request = { dir: path.dirname(trialVideoPath), name, endings: [videoExtension], refuseSymlinkDir: this.folderWasReal };
+    return this.reserver.reserve(request).then((group) => group.files[0]!);
   }
 
   private owner(): { cameraId: string; trialNumber: number } {

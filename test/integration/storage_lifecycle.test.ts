@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, symlinkSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -182,6 +182,26 @@ describe('file lifecycle of a trial (real Matroska writer and files)', function 
     expect(summary.emptyVideoFilesRemoved).to.deep.equal([trial.paths.videoPath]);
     expect(existsSync(trial.paths.videoPath)).to.equal(false);
     await trial.seal();
+  });
+
+  it('refuses to continue a trial into its folder once that was swapped for a link', async () => {
+    const folder = path.join(dir, 'cam');
+    mkdirSync(folder);
+    const outside = await mkdtemp(path.join(tmpdir(), 'lifecycle-outside-'));
+    try {
+      const trial = await factory.start({
+        context: trialContext(), paths: resolveSessionPaths({ basePath: folder, sessionPrefix: 's_trial003', cameraLabel: 'cam' }),
+        writer: passthroughWriterOptions,
+      });
+      await feed(trial, 3, 5_000_000_000n);
+      await trial.finish('command');
+      renameSync(folder, `${folder}_moved`);
+      symlinkSync(outside, folder);
+      expect(await rejectionOf(trial.resume())).to.have.property('kind', 'STORAGE_UNAVAILABLE');
+      expect(readdirSync(outside)).to.deep.equal([]);
+    } finally {
+      await rm(outside, { recursive: true, force: true });
+    }
   });
 
   it('a dangling symlink planted at the timing name refuses the trial and leaves no file behind', async () => {

@@ -1,5 +1,7 @@
 import { expect } from 'chai';
 import { decideRecordingFormat } from '../../../src/storage/recording_format.js';
+import { trialMetadata } from '../../../src/storage/trial_metadata.js';
+import { trialContext } from '../../helpers/trial_fixtures.js';
 import { ProgressParser, type ProgressReport } from '../../../src/storage/transcode/progress_parser.js';
 import { jpegQualityToQscale, transcodeArgs } from '../../../src/storage/transcode/transcode_args.js';
 import { RateWindow, trialDuration } from '../../../src/storage/trial_figures.js';
@@ -29,6 +31,18 @@ describe('video writer choice', () => {
     const format = decideRecordingFormat({ ...base, captureMode: yuyv, recordMode: { ...yuyv, pixel_format: 'mjpeg' } });
     expect(format).to.include({ passthrough: true, filePixelFormat: 'mjpeg', extension: '.mkv' });
     expect(format.reason).to.contain('yuyv422');
+  });
+
+  it('names in the metadata the pixel format the file holds, never the camera\'s raw one', () => {
+    const yuyv = { width: 640, height: 480, fps: 30, pixel_format: 'yuyv422' };
+    const context = trialContext({ captureMode: yuyv, recordMode: { ...yuyv, pixel_format: 'mjpeg' } });
+    const row = (codec: 'mjpeg' | 'h264') => trialMetadata({
+      context, paths: { outputDir: '/r', videoPath: '/r/a.mkv', timingPath: '/r/a_timing.csv', metadataPath: '/r/a_metadata.csv', renamed: false },
+      format: decideRecordingFormat({ ...base, codec, captureMode: context.captureMode, recordMode: context.recordMode }),
+      startedUnixNs: 1_700_000_000_000_000_000n, endedUnixNs: null, summary: null, videoFiles: ['a.mkv'], gaps: [],
+    });
+    expect(row('mjpeg').pixel_format).to.equal('mjpeg');
+    expect(row('h264').pixel_format).to.equal('yuv420p');
   });
 });
 
