@@ -11,7 +11,7 @@ import { DEFAULT_STALL_TIMEOUT_MS, FrameWatchdog } from './frame_watchdog.js';
 import { FrameGapCounter, PtsToNanoseconds } from './frame_timing.js';
 import { FramecrcParser } from './framecrc_parser.js';
 import { buildCaptureArgs } from './input_args.js';
-import { RateMeter } from './rate_meter.js';
+import { monoMs, RateMeter } from './rate_meter.js';
 import { SourceClockContinuity, type CaptureTimestampAdjuster } from './source_clock_continuity.js';
 import type {
   CaptureEvents,
@@ -113,7 +113,7 @@ export class FfmpegCaptureSource extends EventEmitter<CaptureEvents> implements 
     return {
       framesCaptured: this.framesCaptured,
       framesMissing: this.gaps.totalMissing,
-      fps: this.rate.rate(toMilliseconds(this.deps.clock.sample().monoNs)),
+      fps: this.rate.rate(monoMs(this.deps.clock.sample().monoNs)),
     };
   }
 
@@ -218,7 +218,7 @@ export class FfmpegCaptureSource extends EventEmitter<CaptureEvents> implements 
       droppedBefore: this.gaps.observe(sensorTimestampNs),
     };
     this.framesCaptured += 1;
-    this.rate.record(toMilliseconds(arrival.monoNs));
+    this.rate.record(monoMs(arrival.monoNs));
     this.emit('frame', frame);
     this.watchdog.frame();
     if (this.pendingStart) this.settleStart(null);
@@ -301,10 +301,6 @@ function frameStreams(proc: OwnedProcess): { bytes: Readable; packets: Readable 
   const bytes = proc.child.stdout;
   const packets = proc.child.stdio[3];
   return bytes && packets instanceof Readable ? { bytes, packets } : null;
-}
-
-function toMilliseconds(monoNs: bigint): number {
-  return Number(monoNs) / 1e6;
 }
 
 export class FfmpegCaptureSourceFactory implements CaptureSourceFactory {

@@ -61,7 +61,7 @@ export function createModuleContainer(options: ContainerOptions): DependencyCont
   c.register(TOKENS.TimingWriterFactory, cached(() => new DefaultTimingWriterFactory()));
   c.register(TOKENS.TrialRecorderFactory, cached((r) =>
     new DefaultTrialRecorderFactory(r.resolve(TOKENS.VideoWriterFactory), r.resolve(TOKENS.Clock), {
-      timingWriters: r.resolve(TOKENS.TimingWriterFactory), logger: r.resolve(TOKENS.Logger),
+      timingWriters: r.resolve(TOKENS.TimingWriterFactory), logger: r.resolve(TOKENS.Logger), lifecycle: r.resolve(TOKENS.FileLifecycle),
     })));
   c.register(TOKENS.DiskStatsProvider, cached((r) => new SystemDiskStatsProvider(r.resolve(TOKENS.Logger))));
   c.register(TOKENS.DiskGuard, cached((r) => new DiskGuard(r.resolve(TOKENS.DiskStatsProvider), r.resolve(TOKENS.Logger))));

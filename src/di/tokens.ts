@@ -6,11 +6,11 @@ import type { Logger } from '../logging/logger.js';
 import type { ProcessRegistry } from '../process/owned_process.js';
 import type { ProcessSpawner } from '../process/spawner.js';
 import type { DiskGuard, DiskStatsProvider } from '../storage/disk_guard.js';
+import type { FileLifecycle } from '../storage/file_lifecycle.js';
 import type { TimingWriterFactory } from '../storage/timing_writer.js';
 import type { TrialRepairer } from '../storage/repair/trial_repairer.js';
 import type { TrialRecorderFactory, VideoWriterFactory } from '../storage/types.js';
 import type { ModuleBus } from '../events/module_bus.js';
-import type { FileLifecycle } from '../storage/file_lifecycle.js';
 import type { Clock } from '../time/clock.js';
 
 export interface HostInfo {

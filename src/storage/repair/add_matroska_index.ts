@@ -1,4 +1,5 @@
-import { rename, rm } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { describeFailure, runCommand, type ProcessLauncher } from '../../process/run_command.js';
 import { probeVideo } from '../../verify/ffprobe_packets.js';
@@ -19,7 +20,9 @@ const REMUX_TIMEOUT_MS = 10 * 60_000;
  * never one the timing CSV has a row for); otherwise the original stays as it is.
  */
 export async function addMatroskaIndex(file: string, framesWithRows: number, tools: IndexTools): Promise<{ added: boolean; note: string | null }> {
-  const temp = path.join(path.dirname(file), `.${path.basename(file)}.repair-${process.pid}.mkv`);
+  // An unpredictable name, created exclusively first: a link planted there cannot redirect ffmpeg's write.
+  const temp = path.join(path.dirname(file), `.${path.basename(file)}.repair-${randomBytes(8).toString('hex')}.mkv`);
+  await (await open(temp, 'wx')).close();
   try {
     const run = await runCommand(tools.launcher, tools.ffmpegPath, [
       '-nostdin', '-v', 'error', '-y', '-i', file, '-map', '0', '-c', 'copy', '-f', 'matroska', temp,

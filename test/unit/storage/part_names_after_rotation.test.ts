@@ -23,15 +23,23 @@ describe('README: video part names after rotation and resume', () => {
     });
     // 25 fps for 2.5 s: files start at 0 s, 1 s and 2 s.
     const frames = buildFrames([Buffer.from('jpeg')], regularTimestamps(63, 40));
-    for (const frame of frames) {
+    let rotations = 0;
+    trial.on('rotated', () => { rotations += 1; });
+    for (const [index, frame] of frames.entries()) {
       trial.onFrame(frame);
-      await new Promise((resolve) => setImmediate(resolve));
+      // Frames 25 and 50 open the next files: let each switch finish (real file I/O) before going on.
+      const expected = Math.floor(index / 25);
+      while (rotations < expected) await new Promise((resolve) => setTimeout(resolve, 1));
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
     const paused = await trial.finish('command');
     expect(paused.videoFiles).to.have.length(3);
     const resumed = await trial.resume();
     expect(path.basename(resumed.videoPath)).to.equal('s_cam_part4.mkv');
+    // One frame, so the resumed part is kept (a part no frame reached is removed).
+    const later = buildFrames([Buffer.from('jpeg')], regularTimestamps(64, 40)).at(-1);
+    if (later) trial.onFrame(later);
+    await new Promise((resolve) => setTimeout(resolve, 50));
     const summary = await trial.finish('command');
     expect(summary.videoFiles).to.have.length(4);
   });
