@@ -1,4 +1,5 @@
 import { isMjpegPixelFormat } from '../camera_core/input_args.js';
+import { sameSizeAndRate } from '../camera_core/mode_text.js';
 import type { CaptureMode } from '../camera_core/types.js';
 
 export interface RecordingFormatRequest {
@@ -23,8 +24,6 @@ export interface RecordingFormat {
   readonly reason: string;
 }
 
-const FPS_TOLERANCE = 1e-6;
-
 /**
  * The one decision on how a recording is stored, used by mode selection (statuses), the
  * video writer factory (which writer) and the trial metadata (what the file holds).
@@ -43,9 +42,5 @@ export function decideRecordingFormat(request: RecordingFormatRequest): Recordin
     ? ''
     : ` (the capture encodes the camera's ${request.captureMode.pixel_format} to MJPEG)`;
   return { passthrough: true, filePixelFormat: 'mjpeg', extension: '.mkv', reason: `mjpeg recorded as captured${encodedByCapture}` };
-}
-
-function sameSizeAndRate(a: CaptureMode, b: CaptureMode): boolean {
-  return a.width === b.width && a.height === b.height && Math.abs(a.fps - b.fps) < FPS_TOLERANCE;
 }
 
