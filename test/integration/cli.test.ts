@@ -1,28 +1,13 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
-import { PACKAGE_ROOT } from '../../src/config/schema_registry.js';
+import { runCli, type CliRun } from '../helpers/run_cli.js';
 import { ensureMjpegClip } from '../../src/camera_core/test_clip.js';
 import { FfmpegLocator } from '../../src/ffmpeg/locate.js';
 
-interface Run { readonly code: number | null; readonly stdout: string; readonly stderr: string }
-
 /** Runs the built `cameras-usb2` as a user would, in `cwd`, stdin closed. */
-function cli(args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv }): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(PACKAGE_ROOT, 'bin', 'cameras-usb2.js'), ...args], {
-      cwd: options.cwd, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const cli = (args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv }): Promise<CliRun> => runCli(args, options);
 
 const COMMANDS = ['serve', 'devices', 'demo', 'repair', 'install-rpi-logger', 'uninstall-rpi-logger'];
 

@@ -1,10 +1,9 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
+import { runCli, type CliRun } from '../helpers/run_cli.js';
 import Papa from 'papaparse';
-import { PACKAGE_ROOT } from '../../src/config/schema_registry.js';
 import { FfprobeLocator } from '../../src/ffmpeg/locate_ffprobe.js';
 import { launcherFor } from '../../src/process/run_command.js';
 import { NodeProcessSpawner } from '../../src/process/spawner.js';
@@ -21,17 +20,7 @@ async function metadataRow(file: string): Promise<Record<string, string>> {
   return Papa.parse<Record<string, string>>(await readFile(file, 'utf8'), { header: true, skipEmptyLines: true }).data[0]!;
 }
 
-function runRepairCli(dir: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(PACKAGE_ROOT, 'bin', 'cameras-usb2.js'), 'repair', dir, '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const runRepairCli = (dir: string): Promise<CliRun> => runCli(['repair', dir, '--json']);
 
 describe('repair: trials a kill -9 left unfinished (real recorder, real ffmpeg)', function () {
   this.timeout(120_000);
