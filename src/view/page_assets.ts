@@ -5,7 +5,8 @@ import { PACKAGE_ROOT } from '../config/schema_registry.js';
 
 /** The page's files ship in the package (src/view/page) and are read from there, never fetched from elsewhere. */
 export const PAGE_DIR = path.join(PACKAGE_ROOT, 'src', 'view', 'page');
-const UPLOT_DIR = path.join(path.dirname(createRequire(import.meta.url).resolve('uplot')), '');
+/** uPlot's own build files, from the installed package. */
+const UPLOT_DIR = path.dirname(createRequire(import.meta.url).resolve('uplot'));
 
 export interface PageAsset {
   readonly file: string;
@@ -21,6 +22,7 @@ const CSS = 'text/css; charset=utf-8';
  */
 export const PAGE_ASSETS: Readonly<Record<string, PageAsset>> = {
   'index.html': { file: path.join(PAGE_DIR, 'index.html'), contentType: 'text/html; charset=utf-8' },
+  'icon.svg': { file: path.join(PAGE_DIR, 'icon.svg'), contentType: 'image/svg+xml' },
   'view.css': { file: path.join(PAGE_DIR, 'view.css'), contentType: CSS },
   'app.js': { file: path.join(PAGE_DIR, 'app.js'), contentType: JS },
   'api.js': { file: path.join(PAGE_DIR, 'api.js'), contentType: JS },

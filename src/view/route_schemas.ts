@@ -25,11 +25,11 @@ export const CONTROL_BODY = {
   },
 } as const;
 
-/** apply_config's own schema minus the host's bookkeeping fields (the view sets command_id itself). */
+/** apply_config's own schema (a command_id in it is replaced: the view sets its own to collect the answers). */
 export const CONFIG_BODY = {
   $schema: DRAFT,
+  type: 'object',
   $ref: 'commands/apply_config.schema.json',
-  not: { anyOf: [{ required: ['command_id'] }, { required: ['timestamp'] }] },
   minProperties: 1,
 } as const;
 
