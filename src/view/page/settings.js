@@ -68,7 +68,11 @@ function controlInput(control) {
   }
 }
 
-function controlField(control, onChanged) {
+/**
+ * feedback: the outcome of the last change of each control (name → { result, error }), kept
+ * while the fields are rebuilt with the camera's new values.
+ */
+function controlField(control, feedback, onChanged) {
   const field = document.createElement('div');
   field.className = 'field';
   field.dataset.testid = `field-${control.name}`;
@@ -113,44 +117,41 @@ function controlField(control, onChanged) {
   field.classList.toggle('inactive', inactive);
   field.dataset.inactive = String(inactive);
   note.textContent = control.inactive_note ?? (locked ? flags.join(', ') : '');
+  // Enter applies the value (as leaving the field does) instead of submitting the record settings.
+  input.addEventListener('keydown', (keyEvent) => {
+    if (keyEvent.key !== 'Enter') return;
+    keyEvent.preventDefault();
+    input.blur();
+  });
+  const last = feedback.get(control.name);
+  if (last) {
+    error.textContent = last.error;
+    field.dataset.result = last.result;
+  }
   input.addEventListener(event ?? 'change', async () => {
     error.textContent = '';
     const result = await postJson('api/control', { control: control.name, value: read() });
-    error.textContent = result.ok ? '' : result.error;
-    field.dataset.result = result.ok ? 'ok' : 'error';
-    await onChanged(!result.ok);
+    feedback.set(control.name, { result: result.ok ? 'ok' : 'error', error: result.ok ? '' : result.error });
+    await onChanged();
   });
   return field;
 }
 
-function fillControls(capabilities, refresh) {
+function fillControls(capabilities, feedback, refresh) {
   const fieldset = byId('control-fields');
   fieldset.querySelectorAll('.field').forEach((field) => field.remove());
   const controls = capabilities?.controls ?? [];
   byId('no-controls').hidden = controls.length > 0;
-  for (const control of controls) fieldset.append(controlField(control, refresh));
-}
-
-/** Keeps the errors a field shows while the controls are rebuilt with the camera's new values. */
-function keepErrors(build) {
-  const errors = new Map([...document.querySelectorAll('[data-testid^="error-"]')].map((e) => [e.dataset.testid, e.textContent]));
-  build();
-  for (const [testid, text] of errors) {
-    const element = byId(testid);
-    if (element && text) element.textContent = text;
-  }
+  for (const control of controls) fieldset.append(controlField(control, feedback, refresh));
 }
 
 export function createSettings() {
   let state = null;
-  async function refresh(keepFieldErrors = false) {
+  const feedback = new Map();
+  async function refresh() {
     state = await getJson('api/state');
-    const build = () => {
-      fillModes(state.capabilities, state.settings);
-      fillControls(state.capabilities, (hadError) => refresh(hadError));
-    };
-    if (keepFieldErrors) keepErrors(build);
-    else build();
+    fillModes(state.capabilities, state.settings);
+    fillControls(state.capabilities, feedback, refresh);
     byId('camera-name').textContent = state.capabilities ? `${state.capabilities.name} (${state.capabilities.camera_id})` : 'no camera';
     byId('settings-form').dataset.loaded = 'true';
     return state;
@@ -168,7 +169,7 @@ export function createSettings() {
     if (mode) Object.assign(record, { width: mode.width, height: mode.height, fps: mode.fps });
     const result = await postJson('api/config', { record });
     byId('error-record').textContent = result.ok ? '' : result.error;
-    await refresh(!result.ok);
+    await refresh();
   });
 
   byId('reprobe-button').addEventListener('click', async () => {
