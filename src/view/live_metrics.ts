@@ -7,6 +7,8 @@ import type { ViewSource } from './view_source.js';
 export const SAMPLE_INTERVAL_MS = 1000;
 /** How often the disk is asked about while a page watches (a statfs and a stat per ask). */
 export const STORAGE_POLL_MS = 5000;
+/** After get_storage_info failed, ask again only this much later: each failure is an error status the host sees too. */
+export const STORAGE_RETRY_MS = 60_000;
 /** Samples kept for a page that opens later: the plots' last five minutes. */
 export const HISTORY_SAMPLES = 300;
 
@@ -24,6 +26,7 @@ export class LiveMetrics {
   private readonly history: MetricsSample[] = [];
   private trialLabel: string | null = null;
   private disk: DiskFigures | null = null;
+  private storageQuietUntil = 0;
   private timers: NodeJS.Timeout[] = [];
   private untap: (() => void) | null = null;
   private readonly offStatus: () => void;
@@ -114,8 +117,9 @@ export class LiveMetrics {
   }
 
   private async pollStorage(): Promise<void> {
-    if (this.source.status().state === 'closed') return;
+    if (this.source.status().state === 'closed' || Date.now() < this.storageQuietUntil) return;
     const outcome = await this.source.send('get_storage_info');
+    if (outcome.error) this.storageQuietUntil = Date.now() + STORAGE_RETRY_MS;
     const info = outcome.statuses.find((m) => m.status === 'storage_info');
     this.disk = info?.status === 'storage_info'
       ? { available_bytes: info.data.available_space, used_percent: info.data.used_percent, level: info.data.level, estimated_seconds_left: info.data.estimated_seconds_left }
