@@ -14,6 +14,9 @@ export const HISTORY_SAMPLES = 300;
 
 type Listener = (sample: MetricsSample) => void;
 
+/** Statuses after which the page gets a sample at once rather than at the next tick. */
+const INTERIM_ON: ReadonlySet<string> = new Set(['device_lost', 'device_ready', 'recording_started', 'recording_stopped', 'recording_resumed', 'device_released']);
+
 /**
  * Samples the module once a second for every open page, from the same figures get_status
  * and telemetry use. It runs only while a page listens: then it holds one frame hub tap
@@ -54,16 +57,21 @@ export class LiveMetrics {
     this.offStatus();
   }
 
-  /** Takes one sample now (the timer's tick; tests call it to avoid waiting). */
-  sample(): MetricsSample {
+  /**
+   * Takes one sample now: the timer's tick, or an interim one when the camera or the trial
+   * changed (which neither closes the second of the jitter figures nor enters the history).
+   */
+  sample(interim = false): MetricsSample {
     const status = this.source.status();
     const telemetry = this.source.telemetry();
     const presence: CameraPresence = telemetry ? 'live' : this.source.capabilities() ? 'lost' : 'none';
-    const second = this.intervals.takeSecond();
+    const last = this.history.at(-1);
+    const second = interim ? { mean_ms: last?.interval_mean_ms ?? null, jitter_ms: last?.jitter_ms ?? null } : this.intervals.takeSecond();
     const before = this.history.at(-HEALTH_THRESHOLDS.windowSeconds) ?? null;
     const queueDepth = telemetry?.queue_depth ?? 0;
     const sample: MetricsSample = {
       time_ms: Date.now(),
+      interim,
       state: status.state,
       camera: presence,
       camera_id: status.camera_id,
@@ -90,6 +98,7 @@ export class LiveMetrics {
         disk: diskHealth(this.disk?.level ?? null, this.disk?.estimated_seconds_left ?? null),
       },
     };
+    if (interim) return sample;
     this.history.push(sample);
     if (this.history.length > HISTORY_SAMPLES) this.history.shift();
     return sample;
@@ -111,8 +120,8 @@ export class LiveMetrics {
     this.untap = null;
   }
 
-  private tick(): void {
-    const sample = this.sample();
+  private tick(interim = false): void {
+    const sample = this.sample(interim);
     for (const listener of this.listeners) listener(sample);
   }
 
@@ -127,6 +136,9 @@ export class LiveMetrics {
   }
 
   private onStatus(message: StatusMessage): void {
+    // A camera lost and back within a second must still show on the page: tell it at once,
+    // once the status's handler has finished changing the state.
+    if (INTERIM_ON.has(message.status) && this.listeners.size > 0) setImmediate(() => this.tick(true));
     switch (message.status) {
       case 'recording_started':
         this.trialLabel = message.data.trial_label;

@@ -16,6 +16,8 @@ export type CameraPresence = 'none' | 'live' | 'lost';
 /** One tick of the metrics bar and the plots (sent once a second over SSE). */
 export interface MetricsSample {
   readonly time_ms: number;
+  /** Sent at once after the camera or the trial changed, between the once-a-second samples; not part of the plots' history. */
+  readonly interim: boolean;
   readonly state: StatusReportStatus['state'];
   readonly camera: CameraPresence;
   readonly camera_id: string | null;

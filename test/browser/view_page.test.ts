@@ -58,7 +58,7 @@ describe('the web view in a real browser', function () {
     server = await startViewServer({
       config: {
         storage: { base_path: path.join(dir, 'rec') }, telemetry: { emit_interval_ms: 0 }, guard: { disk_free_gb_min: 0.1 },
-        capture: { reconnect_initial_ms: 100, reconnect_max_ms: 400 },
+        capture: { reconnect_initial_ms: 1000, reconnect_max_ms: 2000 },
       },
       overrides: { DeviceProbe: new RecordedControlsProbe() },
     });
@@ -186,7 +186,7 @@ describe('the web view in a real browser', function () {
   it('says when the camera is lost and resumes the preview by itself after it returns', async () => {
     const readyBefore = server.host.statuses.filter((s) => s.status === 'device_ready').length;
     process.kill(captureChildPid('testsrc2'), 'SIGKILL');
-    await until('the lost banner', async () => page.isVisible('[data-testid="camera-banner"]'), 3000);
+    await until('the lost banner', async () => page.isVisible('[data-testid="camera-banner"]'), 2500);
     expect(await page.textContent('[data-testid="camera-banner"]')).to.contain('Camera lost');
     await screenshot('camera-lost');
     await until('device_ready again', async () => server.host.statuses.filter((s) => s.status === 'device_ready').length > readyBefore, 10_000);

@@ -6,6 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { expect } from 'chai';
 import { PAGE_DIR } from '../../src/view/page_assets.js';
 import { synthetic } from '../helpers/live_module.js';
+import { captureChildPid } from '../helpers/capture_child.js';
 import { startViewServer, type ViewServer } from '../browser/helpers/view_server.js';
 import type { MetricsSample } from '../../src/view/metrics_sample.js';
 
@@ -41,8 +42,8 @@ function readPreview(server: ViewServer, ms: number, readPart: PartReader): Prom
   });
 }
 
-/** The first `count` server-sent events of the metrics stream. */
-async function readEvents(server: ViewServer, count: number): Promise<Array<{ event: string; data: unknown }>> {
+/** The first `count` server-sent events of the metrics stream (or those before `done` says enough). */
+async function readEvents(server: ViewServer, count: number, done: (events: ReadonlyArray<{ event: string; data: unknown }>) => boolean = () => false): Promise<Array<{ event: string; data: unknown }>> {
   const controller = new AbortController();
   const response = await fetch(`${server.origin}/view/api/metrics`, { signal: controller.signal });
   expect(response.headers.get('content-type')).to.match(/^text\/event-stream/);
@@ -50,7 +51,7 @@ async function readEvents(server: ViewServer, count: number): Promise<Array<{ ev
   const decoder = new TextDecoder();
   let text = '';
   const events: Array<{ event: string; data: unknown }> = [];
-  while (events.length < count) {
+  while (events.length < count && !done(events)) {
     const { value, done } = await reader.read();
     if (done) break;
     text += decoder.decode(value, { stream: true });
@@ -180,6 +181,22 @@ describe('the web view routes over HTTP (real module, synthetic camera)', functi
     expect(second.disk?.available_bytes).to.be.greaterThan(0);
     expect(second.health.camera).to.equal('ok');
     await server.host.request('pause');
+  });
+
+  it('tells the page at once when the camera is lost and when it is back, however short the outage', async () => {
+    const presence = (e: { event: string; data: unknown }): string | null => (e.event === 'metrics' ? (e.data as MetricsSample).camera : null);
+    const watching = readEvents(server, 100, (events) => {
+      const seen = events.map(presence);
+      const lost = seen.indexOf('lost');
+      return lost >= 0 && seen.indexOf('live', lost) > lost;
+    });
+    await sleep(300);
+    process.kill(captureChildPid('testsrc2'), 'SIGKILL');
+    const events = await watching;
+    const lost = events.find((e) => presence(e) === 'lost')?.data as MetricsSample;
+    expect(lost).to.deep.include({ interim: true, camera: 'lost', capture_fps: null });
+    expect(lost.health.camera).to.equal('bad');
+    expect(events.map(presence).lastIndexOf('live')).to.be.greaterThan(events.map(presence).indexOf('lost'));
   });
 });
 

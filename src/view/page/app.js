@@ -16,7 +16,7 @@ async function main() {
     onHistory: (samples) => plots.reset(samples),
     onSample: (sample) => {
       showSample(sample);
-      plots.push(sample);
+      if (!sample.interim) plots.push(sample);
       trial.show(sample);
       // A camera that came back (or was assigned) may have other modes and controls.
       if (lastCamera !== null && lastCamera !== sample.camera && sample.camera === 'live') void settings.refresh();

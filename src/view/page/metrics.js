@@ -28,7 +28,8 @@ export function showSample(sample) {
   const disk = sample.disk ? `${gigabytes(sample.disk.available_bytes)} free · ${timeLeft(sample.disk.estimated_seconds_left)}` : dash;
   setMetric('metric-disk', disk, sample.health.disk, sample.disk?.available_bytes);
   setMetric('metric-file', sample.current_file ?? dash, undefined, sample.current_file);
-  document.querySelector('[data-testid="metrics-bar"]').dataset.tick = String(sample.time_ms);
+  // data-tick marks the once-a-second samples only (interim ones come after a camera or trial change).
+  if (!sample.interim) document.querySelector('[data-testid="metrics-bar"]').dataset.tick = String(sample.time_ms);
   const banner = document.querySelector('[data-testid="camera-banner"]');
   const text = cameraBanner(sample);
   banner.hidden = text === null;
