@@ -109,7 +109,6 @@ describe('the web view in a real browser', function () {
   });
 
   it('ticks the metrics every second and they agree with get_status', async () => {
-    await server.host.request('start_session', { session_prefix: 'view' });
     await server.host.request('record', { trial_number: 7, trial_label: 'baseline' });
     const first = await until('a tick while recording', async () => ((await metric('metric-trial')) === '7' ? page.getAttribute('[data-testid="metrics-bar"]', 'data-tick') : null));
     const second = await until('the next tick', async () => {
@@ -164,6 +163,25 @@ describe('the web view in a real browser', function () {
     await screenshot('controls');
   });
 
+  it('applies record settings through apply_config (no capture restart) and shows a refused value next to the form', async () => {
+    const releasedBefore = server.host.statuses.filter((m) => m.status === 'device_released').length;
+    await page.fill('[data-testid="input-jpeg_quality"]', '70');
+    await page.click('[data-testid="apply-record"]');
+    await until('jpeg_quality applied', async () => server.host.statuses.some((m) => m.status === 'config_applied'));
+    expect(server.source.config().record.jpeg_quality).to.equal(70);
+    const applied = server.host.statuses.filter((m) => m.status === 'config_applied').at(-1);
+    expect(applied?.status === 'config_applied' && applied.data).to.deep.include({ restarted_capture: false });
+    expect(await page.textContent('[data-testid="error-record"]')).to.equal('');
+    await page.fill('[data-testid="input-jpeg_quality"]', '0');
+    await page.click('[data-testid="apply-record"]');
+    const error = await until('the error', async () => page.textContent('[data-testid="error-record"]'));
+    expect(error).to.equal("field 'record.jpeg_quality' must be >= 1");
+    expect(server.source.config().record.jpeg_quality).to.equal(70);
+    expect(await page.inputValue('[data-testid="input-jpeg_quality"]')).to.equal('70');
+    expect(await page.$$eval('[data-testid="input-mode"] option', (options) => options.map((o) => o.textContent))).to.deep.equal(['640×480 @ 30 fps mjpeg']);
+    expect(server.host.statuses.filter((m) => m.status === 'device_released').length).to.equal(releasedBefore);
+  });
+
   it('downloads the newest frame, exactly as the camera sent it, as the snapshot', async () => {
     const recent: Buffer[] = [];
     const untap = server.handle.tapFrames('test-recent', (frame) => {
@@ -198,7 +216,20 @@ describe('the web view in a real browser', function () {
       if (frame && frame !== lastBefore) seen.add(frame);
       return seen.size >= 5;
     }, 3000);
-    // The one refused control_change above is answered 422, which chromium logs as a failed load.
-    expect(problems).to.deep.equal(['console: Failed to load resource: the server responded with a status of 422 (Unprocessable Entity)']);
+    // The refused control_change and apply_config above is answered 422, which chromium logs as a failed load.
+    expect(problems).to.deep.equal([
+      'console: Failed to load resource: the server responded with a status of 422 (Unprocessable Entity)',
+      'console: Failed to load resource: the server responded with a status of 400 (Bad Request)',
+    ]);
+  });
+
+  it('reprobes the camera from its button and shows what the probe found', async () => {
+    const before = fake.calls().length;
+    await page.click('[data-testid="reprobe-button"]');
+    const result = await until('the reprobe result', async () => page.textContent('[data-testid="reprobe-result"]'));
+    const controls = server.source.capabilities()?.controls.length ?? 0;
+    expect(controls).to.be.greaterThan(5);
+    expect(result).to.equal(`1 modes, ${controls} controls`);
+    expect(fake.calls().slice(before)).to.include('-d /dev/video0 --list-ctrls-menus');
   });
 });

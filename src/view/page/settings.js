@@ -165,8 +165,9 @@ export function createSettings() {
       h264_crf: Number(byId('input-h264_crf').value),
       force_reencode: byId('input-force_reencode').checked,
     };
+    // Only a mode other than the one capturing now is sent: a mode change reopens the capture.
     const mode = state?.capabilities?.modes[Number(byId('input-mode').value)];
-    if (mode) Object.assign(record, { width: mode.width, height: mode.height, fps: mode.fps });
+    if (mode && !sameMode(mode, state.capabilities.capture_mode)) Object.assign(record, { width: mode.width, height: mode.height, fps: mode.fps });
     const result = await postJson('api/config', { record });
     byId('error-record').textContent = result.ok ? '' : result.error;
     await refresh();
