@@ -25,8 +25,4 @@ export class EventStream {
     if (!this.open || this.response.writableLength > MAX_BUFFERED_BYTES) return;
     this.response.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
   }
-
-  onClose(listener: () => void): void {
-    this.response.on('close', listener);
-  }
 }

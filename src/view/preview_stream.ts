@@ -17,8 +17,9 @@ let pageCounter = 0;
  * its own frame hub subscriber: a frame is written only once the socket took the previous
  * one (the sink waits for 'drain'), so a slow page costs only its own frames. The hub
  * outlives reconnects, so the stream simply pauses while the camera is lost and goes on.
+ * Returns the unsubscribe, for when the page goes away.
  */
-export function streamPreview(source: ViewSource, response: ServerResponse, fps: number): void {
+export function streamPreview(source: ViewSource, response: ServerResponse, fps: number): () => void {
   pageCounter += 1;
   response.writeHead(200, {
     'Content-Type': `multipart/x-mixed-replace; boundary=${PREVIEW_BOUNDARY}`,
@@ -26,19 +27,11 @@ export function streamPreview(source: ViewSource, response: ServerResponse, fps:
     Connection: 'close',
     'X-Content-Type-Options': 'nosniff',
   });
-  let closed = false;
-  const unsubscribe = source.subscribeFrames(`preview-${pageCounter}`, (frame) => writePart(response, frame), {
+  return source.subscribeFrames(`preview-${pageCounter}`, (frame) => writePart(response, frame), {
     maxFps: fps,
     maxQueueFrames: PREVIEW_QUEUE_FRAMES,
     overflow: 'drop_oldest',
   });
-  const end = (): void => {
-    if (closed) return;
-    closed = true;
-    unsubscribe();
-  };
-  response.on('close', end);
-  response.on('error', end);
 }
 
 function writePart(response: ServerResponse, frame: CapturedFrame): Promise<void> | void {

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { CommandOutcome, ViewSource } from './view_source.js';
 import { LiveMetrics } from './live_metrics.js';
+import { OpenStreams } from './open_streams.js';
 import { EventStream } from './event_stream.js';
 import { streamPreview } from './preview_stream.js';
 import { loadAsset, PAGE_ASSETS } from './page_assets.js';
@@ -26,6 +27,8 @@ export async function registerViewRoutes(app: FastifyInstance, source: ViewSourc
 async function viewPlugin(scope: FastifyInstance, source: ViewSource): Promise<void> {
   useProjectValidation(scope);
   const metrics = new LiveMetrics(source);
+  const streams = new OpenStreams();
+  scope.addHook('preClose', async () => streams.endAll());
   scope.addHook('onClose', async () => metrics.close());
   scope.addHook('onRequest', async (_request, reply) => {
     void reply.headers(SECURITY_HEADERS);
@@ -51,15 +54,15 @@ async function viewPlugin(scope: FastifyInstance, source: ViewSource): Promise<v
     reply.hijack();
     const stream = new EventStream(reply.raw, SECURITY_HEADERS);
     const watching = metrics.watch((sample) => stream.send('metrics', sample));
+    streams.add(reply.raw, watching.stop);
     stream.send('history', watching.history);
-    stream.onClose(() => watching.stop());
   });
 
   scope.get('/api/preview.mjpeg', (_request, reply) => {
     const preview = source.config().preview;
     if (!preview.enabled) return reply.code(409).send({ error: 'The preview is turned off (preview.enabled is false)' });
     reply.hijack();
-    streamPreview(source, reply.raw, preview.fps);
+    streams.add(reply.raw, streamPreview(source, reply.raw, preview.fps));
     return reply;
   });
 

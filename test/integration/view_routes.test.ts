@@ -232,6 +232,18 @@ describe('trial control from the page when view.allow_trial_control is true', fu
     expect(stopStatuses.find((s) => s.status === 'recording_stopped')?.data.frames_recorded).to.be.greaterThan(5);
     expect(server.source.status().recording).to.equal(false);
   });
+
+  it('ends its open preview and metrics streams when the server closes, instead of waiting for them', async () => {
+    const preview = http.get(`${server.origin}/view/api/preview.mjpeg`, (response) => response.resume());
+    preview.on('error', () => undefined);
+    const metrics = http.get(`${server.origin}/view/api/metrics`, (response) => response.resume());
+    metrics.on('error', () => undefined);
+    await sleep(500);
+    const started = Date.now();
+    await server.app.close();
+    expect(Date.now() - started).to.be.below(1000);
+    expect(server.handle.runtime.channel.hub.stats().map((s) => s.name)).to.deep.equal([]);
+  });
 });
 
 describe('a preview page that stops reading', function () {
