@@ -7,6 +7,8 @@ export type HealthLevel = 'ok' | 'warn' | 'bad' | 'idle';
 export const HEALTH_THRESHOLDS = {
   /** Record fps this far below capture fps (fraction of capture fps) is a warning, twice as far is bad. */
   recordFpsShortfall: 0.05,
+  /** The first seconds of a trial have no full-second record rate yet: not judged. */
+  recordFpsWarmupSeconds: 2,
   /** Frames waiting for the writer: a few are normal (a file opening), more mean the disk cannot keep up. */
   queueWarnFrames: 5,
   queueBadFrames: 30,
@@ -21,8 +23,9 @@ export const HEALTH_THRESHOLDS = {
   diskBadSecondsLeft: 5 * 60,
 } as const;
 
-export function recordFpsHealth(captureFps: number, recordFps: number | null): HealthLevel {
+export function recordFpsHealth(captureFps: number, recordFps: number | null, trialSeconds: number | null): HealthLevel {
   if (recordFps === null) return 'idle';
+  if (trialSeconds !== null && trialSeconds < HEALTH_THRESHOLDS.recordFpsWarmupSeconds) return 'ok';
   if (captureFps <= 0) return 'bad';
   const shortfall = (captureFps - recordFps) / captureFps;
   if (shortfall > 2 * HEALTH_THRESHOLDS.recordFpsShortfall) return 'bad';

@@ -92,7 +92,7 @@ export class LiveMetrics {
       histogram: this.intervals.histogram(),
       health: {
         camera: cameraHealth(presence),
-        record_fps: recordFpsHealth(telemetry?.capture_fps ?? 0, telemetry?.record_fps ?? null),
+        record_fps: recordFpsHealth(telemetry?.capture_fps ?? 0, telemetry?.record_fps ?? null, status.elapsed_seconds),
         queue: queueHealth(queueDepth, before?.queue_depth ?? queueDepth),
         drops: dropHealth(status.frames_dropped, sameTrial(before, status.trial_number) ? before.frames_dropped : status.frames_dropped),
         disk: diskHealth(this.disk?.level ?? null, this.disk?.estimated_seconds_left ?? null),

@@ -3,12 +3,17 @@ import { diskHealth, dropHealth, HEALTH_THRESHOLDS, queueHealth, recordFpsHealth
 
 describe('view health levels', () => {
   it('judges record fps against capture fps', () => {
-    expect(recordFpsHealth(30, null)).to.equal('idle');
-    expect(recordFpsHealth(30, 30)).to.equal('ok');
-    expect(recordFpsHealth(30, 29)).to.equal('ok');
-    expect(recordFpsHealth(30, 28)).to.equal('warn');
-    expect(recordFpsHealth(30, 20)).to.equal('bad');
-    expect(recordFpsHealth(0, 0)).to.equal('bad');
+    expect(recordFpsHealth(30, null, null)).to.equal('idle');
+    expect(recordFpsHealth(30, 30, 10)).to.equal('ok');
+    expect(recordFpsHealth(30, 29, 10)).to.equal('ok');
+    expect(recordFpsHealth(30, 28, 10)).to.equal('warn');
+    expect(recordFpsHealth(30, 20, 10)).to.equal('bad');
+    expect(recordFpsHealth(0, 0, 10)).to.equal('bad');
+  });
+
+  it('does not judge the record rate in the first seconds of a trial', () => {
+    expect(recordFpsHealth(30, 12, HEALTH_THRESHOLDS.recordFpsWarmupSeconds - 0.5)).to.equal('ok');
+    expect(recordFpsHealth(30, 12, HEALTH_THRESHOLDS.recordFpsWarmupSeconds)).to.equal('bad');
   });
 
   it('warns on a deep or growing writer queue', () => {
