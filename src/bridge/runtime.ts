@@ -18,7 +18,9 @@ import { StatusReporter } from '../events/status_reporter.js';
 import { errorPayload } from '../events/error_status.js';
 import { CameraChannel } from '../camera_core/camera_channel.js';
 import { Reconnector } from '../camera_core/reconnect.js';
-import { PeriodicTask, telemetrySnapshot } from '../view/metrics_model.js';
+import { PeriodicTask, describeStatus, telemetrySnapshot } from '../view/metrics_model.js';
+import type { ResolvedConfig } from '../config/config.js';
+import type { StatusReportStatus } from '../generated/schema-types.js';
 import { SerialQueue } from './command_queue.js';
 import { CommandValidator, type ParsedCommand } from './commands.js';
 import { checkAllowed, hostState, type RuntimeState } from './command_rules.js';
@@ -156,6 +158,19 @@ export class CamerasRuntime {
   async idle(): Promise<void> {
     await this.queue.idle();
     await this.jobs.idle();
+  }
+
+  /** The configuration in force now (the web view reads preview.fps and view.*). */
+  get currentConfig(): ResolvedConfig {
+    return this.config.current;
+  }
+
+  /** What get_status would answer now, without putting a status on the bus (the web view reads it every second). */
+  describeStatus(): StatusReportStatus {
+    return describeStatus({
+      state: this.state, camera: this.channel.assigned, trial: this.channel.writingTrial, sessionId: this.session.id,
+      ffmpeg: this.handlers.ffmpegPayload(), config: this.config.current,
+    });
   }
 
   get queueDepth(): number {

@@ -1,0 +1,6 @@
+/** The web view's public face (package export "cameras-usb2/view"): mount it on a fastify server. */
+export { registerViewRoutes, type ViewRouteOptions } from './view_routes.js';
+export { moduleViewSource } from './module_view_source.js';
+export type { CommandOutcome, ViewCapabilities, ViewControl, ViewSource } from './view_source.js';
+export type { MetricsSample, DiskFigures, CameraPresence } from './metrics_sample.js';
+export { HEALTH_THRESHOLDS } from './health.js';
