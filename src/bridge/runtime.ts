@@ -20,7 +20,7 @@ import { CameraChannel } from '../camera_core/camera_channel.js';
 import { Reconnector } from '../camera_core/reconnect.js';
 import { PeriodicTask, describeStatus, telemetrySnapshot } from '../view/metrics_model.js';
 import type { ResolvedConfig } from '../config/config.js';
-import type { StatusReportStatus } from '../generated/schema-types.js';
+import type { StatusReportStatus, StorageInfoStatus } from '../generated/schema-types.js';
 import { SerialQueue } from './command_queue.js';
 import { CommandValidator, type ParsedCommand } from './commands.js';
 import { checkAllowed, hostState, type RuntimeState } from './command_rules.js';
@@ -166,6 +166,11 @@ export class CamerasRuntime {
   }
 
   /** What get_status would answer now, without putting a status on the bus (the web view reads it every second). */
+  /** What get_storage_info would answer now, without a status on the bus. */
+  describeStorage(): Promise<StorageInfoStatus> {
+    return this.handlers.storage.describeStorage();
+  }
+
   describeStatus(): StatusReportStatus {
     return describeStatus({
       state: this.state, camera: this.channel.assigned, trial: this.channel.writingTrial, sessionId: this.session.id,

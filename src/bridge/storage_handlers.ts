@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { DiskReading } from '../storage/disk_guard.js';
+import type { StorageInfoStatus } from '../generated/schema-types.js';
 import { recordingSecondsLeft, thresholdsFrom } from '../storage/storage_policy.js';
 import type { StopReason, TrialRecorder, TrialRotation } from '../storage/types.js';
 import { diskGuardOptions, reportStorageWarning, storageCriticalError } from '../storage/storage_gate.js';
@@ -65,13 +66,18 @@ export class StorageHandlers {
   }
 
   async getStorageInfo(): Promise<void> {
+    this.deps.reporter.report('storage_info', await this.describeStorage());
+  }
+
+  /** get_storage_info's answer, also read by the web view without a status reaching the host. */
+  async describeStorage(): Promise<StorageInfoStatus> {
     const config = this.deps.config.current;
     const thresholds = thresholdsFrom(config);
     const dir = path.resolve(this.deps.session.dir ?? config.storage.base_path);
     const reading = await this.deps.diskGuard.read(dir, thresholds, { mountName: true });
     const bitrate = await this.measureBitrate();
     const secondsLeft = recordingSecondsLeft(reading.recordableBytes, bitrate.bytesPerSecond);
-    this.deps.reporter.report('storage_info', {
+    return {
       path: dir, mount: reading.mount, total_space: reading.totalBytes, available_space: reading.availableBytes,
       used_space: Math.max(0, reading.totalBytes - reading.availableBytes), used_percent: round2(reading.usedPercent),
       warn_threshold: thresholds.warnPercent, block_threshold: thresholds.blockPercent, disk_free_gb_min: thresholds.diskFreeGbMin,
@@ -79,7 +85,7 @@ export class StorageHandlers {
       bytes_per_second: bitrate.bytesPerSecond === null ? null : Math.round(bitrate.bytesPerSecond),
       bitrate_source: bitrate.source,
       estimated_seconds_left: secondsLeft === null ? null : Math.round(secondsLeft),
-    });
+    };
   }
 
   /** The guard found the volume critical: stop the trial cleanly, then say why. */

@@ -7,7 +7,7 @@ import type { ViewSource } from './view_source.js';
 export const SAMPLE_INTERVAL_MS = 1000;
 /** How often the disk is asked about while a page watches (a statfs and a stat per ask). */
 export const STORAGE_POLL_MS = 5000;
-/** After get_storage_info failed, ask again only this much later: each failure is an error status the host sees too. */
+/** After reading the volume failed (it may not exist yet), try again only this much later. */
 export const STORAGE_RETRY_MS = 60_000;
 /** Samples kept for a page that opens later: the plots' last five minutes. */
 export const HISTORY_SAMPLES = 300;
@@ -20,8 +20,8 @@ const INTERIM_ON: ReadonlySet<string> = new Set(['device_lost', 'device_ready', 
 /**
  * Samples the module once a second for every open page, from the same figures get_status
  * and telemetry use. It runs only while a page listens: then it holds one frame hub tap
- * that just reads timestamps (never queues a frame) and asks get_storage_info every few
- * seconds through the command path.
+ * that just reads timestamps (never queues a frame) and reads the output volume every few
+ * seconds as get_storage_info would (no status reaches the host for it).
  */
 export class LiveMetrics {
   private readonly listeners = new Set<Listener>();
@@ -127,12 +127,14 @@ export class LiveMetrics {
 
   private async pollStorage(): Promise<void> {
     if (this.source.status().state === 'closed' || Date.now() < this.storageQuietUntil) return;
-    const outcome = await this.source.send('get_storage_info');
-    if (outcome.error) this.storageQuietUntil = Date.now() + STORAGE_RETRY_MS;
-    const info = outcome.statuses.find((m) => m.status === 'storage_info');
-    this.disk = info?.status === 'storage_info'
-      ? { available_bytes: info.data.available_space, used_percent: info.data.used_percent, level: info.data.level, estimated_seconds_left: info.data.estimated_seconds_left }
-      : null;
+    try {
+      const info = await this.source.storage();
+      this.disk = { available_bytes: info.available_space, used_percent: info.used_percent, level: info.level, estimated_seconds_left: info.estimated_seconds_left };
+    } catch {
+      // Not there yet or not readable: the bar shows no disk figures until it is.
+      this.disk = null;
+      this.storageQuietUntil = Date.now() + STORAGE_RETRY_MS;
+    }
   }
 
   private onStatus(message: StatusMessage): void {

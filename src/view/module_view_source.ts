@@ -33,6 +33,7 @@ export function moduleViewSource(handle: CamerasModuleHandle): ViewSource {
     latestFrame: () => channel.hub.latest,
     subscribeFrames: (name, sink, options) => handle.tapFrames(name, sink, options),
     onStatus: (owner, listener) => events.on('status', owner, listener),
+    storage: () => runtime.describeStorage(),
     send: (command, payload) => sendCommand(runtime, events, command, payload),
   };
 }

@@ -1,4 +1,4 @@
-import type { CaptureMode, ControlInfo, ErrorStatus, StatusReportStatus, TelemetryStatus } from '../generated/schema-types.js';
+import type { CaptureMode, ControlInfo, ErrorStatus, StatusReportStatus, StorageInfoStatus, TelemetryStatus } from '../generated/schema-types.js';
 import type { CapturedFrame } from '../camera_core/types.js';
 import type { FrameSink, SubscribeOptions } from '../camera_core/frame_hub.js';
 import type { ResolvedConfig } from '../config/config.js';
@@ -47,6 +47,8 @@ export interface ViewSource {
   subscribeFrames(name: string, sink: FrameSink, options: SubscribeOptions): () => void;
   /** Every status the module emits, until the returned function is called. */
   onStatus(owner: string, listener: (message: StatusMessage) => void): () => void;
+  /** The output volume as get_storage_info would report it, read without a status reaching the host. */
+  storage(): Promise<StorageInfoStatus>;
   /** Runs a command through the runtime's queue (schema, state rules, handler) and collects its statuses. */
   send(command: string, payload?: Record<string, unknown>): Promise<CommandOutcome>;
 }
