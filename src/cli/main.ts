@@ -13,6 +13,8 @@ commands:
                        (Linux: CAMERAS_SYSFS_ROOT / CAMERAS_DEV_ROOT point at another sysfs / dev tree)
   demo [--out DIR] [--seconds N] [--cameras N] [--camera SPEC]
                        record one trial from the synthetic camera and check the files
+  clip --url URL (--start-ms A --stop-ms B | --start-pts A --stop-pts B) [--label L] [--out DIR]
+                       ask a running producer for a clip of that window; prints the clip's path
   install-rpi-logger <rpi_logger/modules>    make this module RPi_Logger's camera module
   uninstall-rpi-logger <rpi_logger/modules>  put the original camera module back
 `;
@@ -90,6 +92,8 @@ export async function main(argv: string[]): Promise<number> {
         print: (line) => process.stdout.write(`${line}\n`),
       });
     }
+    case 'clip':
+      return (await import('./clip.js')).runClip(rest, { print: (line) => process.stdout.write(`${line}\n`), printError: (line) => process.stderr.write(`${line}\n`), env: process.env });
     case 'install-rpi-logger':
     case 'uninstall-rpi-logger': {
       const [modulesDir] = parsePositionals(rest);

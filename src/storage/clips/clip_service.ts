@@ -363,6 +363,14 @@ async function linkIntoPlace(tmp: string, final: string): Promise<void> {
   await unlink(tmp);
 }
 
+function windowPts(window: ClipWindow): { from: string | null; to: string | null } {
+  if (window.mode === 'pts') return { from: window.fromNs.toString(), to: window.toNs.toString() };
+  if (window.timelineOffsetNs === null) return { from: null, to: null };
+  const from = window.fromEpochNs - window.timelineOffsetNs;
+  const to = window.toEpochNs - window.timelineOffsetNs;
+  return { from: from < 0n ? '0' : from.toString(), to: to < 0n ? '0' : to.toString() };
+}
+
 /** A job as the HTTP API reports it (pts as decimal strings). */
 export function clipJobJson(job: ClipJob): Record<string, unknown> {
   const clip = {
@@ -380,6 +388,9 @@ export function clipJobJson(job: ClipJob): Record<string, unknown> {
     start_epoch_ms: job.startEpochMs,
     stop_epoch_ms: job.stopEpochMs,
     message: job.message,
+    // The window with pre/postroll in the capture clock's pts (an epoch window as mapped at submission).
+    from_pts_ns: windowPts(job.window).from,
+    to_pts_ns: windowPts(job.window).to,
   };
   return { ok: job.status !== 'error', status: job.status, path: clip.path, message: job.message, clip };
 }
