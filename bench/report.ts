@@ -3,6 +3,8 @@ import type { ScenarioResult } from './scenario.js';
 
 export interface ReportInput {
   readonly rows: ReadonlyArray<{ scenario: ScenarioResult; bare: number }>;
+  /** One camera recording with an extra frame-hub subscriber that never returns. */
+  readonly stuck: ScenarioResult | null;
   readonly seconds: number;
   readonly ffmpeg: string;
   readonly clipMbit: number;
@@ -37,6 +39,7 @@ export function renderReport(input: ReportInput): string {
       const total = s.cpuNode + s.cpuChildren;
       return `| ${s.cameras} | ${total.toFixed(2)} (${s.cpuNode.toFixed(2)} + ${s.cpuChildren.toFixed(2)}) | ${bare.toFixed(2)} | ${(total / bare).toFixed(2)}× | ${s.framesRecorded} / ${s.framesExpected} | ${s.framesDropped} | ${s.fileMatchesCsv ? 'yes' : 'NO'} | ${max(s.firstFrameMs).toFixed(1)} ms | ${max(s.finalizeMs).toFixed(1)} ms | ${s.rssStartMb} → ${s.rssEndMb} MB |`;
     }),
+    ...stuckLines(input.stuck),
     '',
     '## Against the targets (design-notes)',
     '',
@@ -68,4 +71,12 @@ function verdicts(input: ReportInput): string[] {
   out.push(`| pause → file finalized ≤ 500 ms | max ${max(finals).toFixed(1)} ms — ${max(finals) <= 500 ? 'met' : 'NOT met'} |`);
   out.push(`| CSV rows = frames in file, pts equal | ${input.rows.every((r) => r.scenario.fileMatchesCsv) ? 'every trial' : 'NOT every trial'} |`);
   return out;
+}
+
+function stuckLines(stuck: ScenarioResult | null): string[] {
+  if (!stuck?.stuck) return [];
+  return [
+    '',
+    `With a stuck extra subscriber on the frame hub (one camera; the subscriber never finishes with its first frame): ${stuck.framesRecorded} of ${stuck.framesExpected} frames recorded, ${stuck.framesDropped} dropped by the trial, file = CSV ${stuck.fileMatchesCsv ? 'yes' : 'NO'}; the stuck subscriber lost ${stuck.stuck.dropped} frames (telemetry \`subscribers\`); capture fps never below ${stuck.stuck.captureFpsMin}; module CPU ${(stuck.cpuNode + stuck.cpuChildren).toFixed(2)} s.`,
+  ];
 }

@@ -19,7 +19,7 @@ import { mergeReport, renderReport } from './report.js';
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: {
     seconds: { type: 'string', default: '20' }, cameras: { type: 'string', default: '1,4,8' },
-    out: { type: 'string' }, 'no-write': { type: 'boolean', default: false },
+    out: { type: 'string' }, 'no-write': { type: 'boolean', default: false }, stuck: { type: 'boolean', default: true },
   } });
   const seconds = Number(values.seconds);
   const counts = String(values.cameras).split(',').map(Number);
@@ -41,7 +41,13 @@ async function main(): Promise<void> {
     const s = scenario;
     console.log(`${cameras} camera(s): module CPU ${(s.cpuNode + s.cpuChildren).toFixed(2)} s (node ${s.cpuNode.toFixed(2)} + ffmpeg ${s.cpuChildren.toFixed(2)}) vs bare copy ${bare.toFixed(2)} s; frames ${s.framesRecorded}/${s.framesExpected}, dropped ${s.framesDropped}, file=CSV ${s.fileMatchesCsv}; record→first frame ${Math.max(...s.firstFrameMs).toFixed(1)} ms max; pause→final ${Math.max(...s.finalizeMs).toFixed(1)} ms max; RSS ${s.rssStartMb}→${s.rssEndMb} MB`);
   }
-  const report = renderReport({ rows, seconds, ffmpeg: `${ffmpeg.version} (${ffmpeg.source}: ${ffmpeg.path})`, clipMbit: clipMb / 10 * 8 });
+  let stuck: ScenarioResult | null = null;
+  if (values.stuck) {
+    stuck = await runScenario({ cameras: 1, seconds, clip, fps, outDir, ffprobe: ffprobe.path, stuck: true });
+    fs.rmSync(path.join(outDir, 'cams1'), { recursive: true, force: true });
+    console.log(`1 camera + stuck subscriber: frames ${stuck.framesRecorded}/${stuck.framesExpected}, dropped ${stuck.framesDropped}, file=CSV ${stuck.fileMatchesCsv}; stuck subscriber lost ${stuck.stuck?.dropped}; capture fps min ${stuck.stuck?.captureFpsMin}`);
+  }
+  const report = renderReport({ rows, stuck, seconds, ffmpeg: `${ffmpeg.version} (${ffmpeg.source}: ${ffmpeg.path})`, clipMbit: clipMb / 10 * 8 });
   if (!values['no-write']) {
     const file = path.join(PACKAGE_ROOT, 'BENCHMARKS.md');
     fs.writeFileSync(file, mergeReport(fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : null, report));

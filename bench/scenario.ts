@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { ReferenceHost } from '../src/host/reference_host.js';
+import type { CamerasModuleHandle } from '../src/module_factory.js';
 import { checkRecording } from '../src/verify/recording_check.js';
 import { readTimingCsv } from '../src/storage/timing_reader.js';
 import { moduleCpuSample } from './proc_cpu.js';
@@ -18,16 +19,19 @@ export interface ScenarioResult {
   readonly finalizeMs: number[];
   readonly rssStartMb: number;
   readonly rssEndMb: number;
+  /** With a stuck extra subscriber: the frames it lost (from telemetry) and the lowest capture fps seen. */
+  readonly stuck: { readonly dropped: number; readonly captureFpsMin: number } | null;
 }
 
 const mb = (bytes: number): number => Math.round(bytes / 1048576);
 
 /** N module instances on the reference host, each replaying the clip as a camera, one trial of `seconds`. */
-export async function runScenario(options: { cameras: number; seconds: number; clip: string; fps: number; outDir: string; ffprobe: string }): Promise<ScenarioResult> {
+export async function runScenario(options: { cameras: number; seconds: number; clip: string; fps: number; outDir: string; ffprobe: string; stuck?: boolean }): Promise<ScenarioResult> {
   const rssStart = process.memoryUsage().rss;
+  const telemetryMs = options.stuck ? 1000 : 0;
   const hosts = Array.from({ length: options.cameras }, (_, i) => new ReferenceHost({
     instanceId: `bench-${i + 1}`,
-    config: { storage: { base_path: path.join(options.outDir, `cams${options.cameras}`) }, telemetry: { emit_interval_ms: 0 }, guard: { disk_free_gb_min: 0.5 } },
+    config: { storage: { base_path: path.join(options.outDir, `cams${options.cameras}`) }, telemetry: { emit_interval_ms: telemetryMs }, guard: { disk_free_gb_min: 0.5 } },
   }));
   try {
     await Promise.all(hosts.map((h) => h.start()));
@@ -36,7 +40,10 @@ export async function runScenario(options: { cameras: number; seconds: number; c
       const ready = await Promise.race([h.waitFor('device_ready', 20_000), h.waitFor('device_error', 20_000)]);
       if (ready.status !== 'device_ready') throw new Error(`camera ${i + 1}: ${JSON.stringify(ready.data)}`);
     }));
+    // A consumer that never finishes with its first frame: it must cost the trial nothing.
+    if (options.stuck) for (const h of hosts) (h.handle as CamerasModuleHandle).tapFrames('stuck', () => new Promise<void>(() => undefined));
     await sleep(1000);
+    const telemetryFrom = hosts.map((h) => h.statuses.length);
     const sendTimes: bigint[] = [];
     const before = moduleCpuSample();
     await Promise.all(hosts.map(async (h) => {
@@ -61,7 +68,10 @@ export async function runScenario(options: { cameras: number; seconds: number; c
         firstFrameMs: Number(firstMono - (sendTimes[i] ?? 0n)) / 1e6,
       };
     }));
+    const telemetry = hosts.flatMap((h, i) => h.statuses.slice(telemetryFrom[i]).flatMap((m) => (m.status === 'telemetry' ? [m.data] : [])));
+    const stuckDropped = telemetry.flatMap((t) => t.subscribers?.filter((sub) => sub.name === 'stuck').map((sub) => sub.dropped) ?? []);
     return {
+      stuck: options.stuck ? { dropped: Math.max(0, ...stuckDropped), captureFpsMin: Math.min(...telemetry.map((t) => t.capture_fps)) } : null,
       cameras: options.cameras, seconds: options.seconds,
       cpuNode: after.node - before.node, cpuChildren: after.children - before.children,
       framesRecorded: results.reduce((n, r) => n + r.recorded, 0),

@@ -2,11 +2,11 @@ import 'reflect-metadata';
 
 export { createCamerasModule, type CamerasModuleHandle, type ModuleOptions } from './module_factory.js';
 export type { ModuleHost, ModuleHandle, HostBusEvents, CommandBus } from './host/contract.js';
-export type { Logger, LogLevel } from './host/logger.js';
-export { StreamLogger, silentLogger } from './host/logger.js';
+export type { Logger, LogLevel } from './logging/logger.js';
+export { StreamLogger, silentLogger } from './logging/logger.js';
 export { ReferenceHost } from './host/reference_host.js';
 export { loadModuleFromManifest, readManifest, type ModuleManifest } from './host/manifest.js';
-export type { StatusMessage, StatusName, StatusPayloads, StatusCallback } from './bridge/statuses.js';
+export type { StatusMessage, StatusName, StatusPayloads, StatusCallback } from './events/statuses.js';
 export { ALL_COMMAND_NAMES, COMMAND_ALIASES, CANONICAL_COMMANDS, type CommandName, type CanonicalCommand } from './bridge/commands.js';
 export { ERROR_TABLE, ModuleError, type ErrorName } from './errors/codes.js';
 export { TOKENS } from './di/tokens.js';

@@ -5,6 +5,9 @@ import type { Environment } from './config/environment.js';
 import { TOKENS } from './di/tokens.js';
 import type { ModuleHandle, ModuleHost } from './host/contract.js';
 import { ModuleError } from './errors/codes.js';
+import type { ModuleBus } from './events/module_bus.js';
+import type { FrameSink, SubscribeOptions } from './camera_core/frame_hub.js';
+import type { FileLifecycle } from './storage/file_lifecycle.js';
 
 export interface ModuleOptions {
   /** Replace any DI token's implementation (tests, other platforms). */
@@ -16,6 +19,13 @@ export interface ModuleOptions {
 /** A handle that also exposes the runtime, for hosts in this package (stdio, demo) and tests. */
 export interface CamerasModuleHandle extends ModuleHandle {
   readonly runtime: CamerasRuntime;
+  /** The internal bus: statuses and domain events (frames lost, files closed, capture errors, disk state). */
+  readonly events: ModuleBus;
+  /**
+   * A tap on the camera's frame hub: sink gets every frame (or as options limit), in its own
+   * bounded queue, across capture restarts and reconnects, until the returned function is called.
+   */
+  tapFrames(name: string, sink: FrameSink, options?: SubscribeOptions): () => void;
 }
 
 /**
@@ -24,7 +34,6 @@ export interface CamerasModuleHandle extends ModuleHandle {
  */
 export function createCamerasModule(host: ModuleHost, options: ModuleOptions = {}): CamerasModuleHandle {
   const container = createModuleContainer({
-    statusCallback: host.onStatus,
     config: host.config,
     logger: host.logger,
     instanceId: host.instanceId,
@@ -34,6 +43,10 @@ export function createCamerasModule(host: ModuleHost, options: ModuleOptions = {
   // Locating ffmpeg waits on child processes; start it before the runtime compiles its schemas.
   void container.resolve(TOKENS.FfmpegProvider).initialize();
   const runtime = container.resolve(CamerasRuntime);
+  const events = container.resolve(TOKENS.ModuleBus);
+  // The host's status callback is one subscriber of the bus; so are the stdio adapter and later the HTTP API.
+  events.on('status', 'host', host.onStatus);
+  forwardFileEvents(container.resolve(TOKENS.FileLifecycle), events);
   const onCommand = (name: string, payload?: Record<string, unknown>): void => {
     void runtime.handle(name, payload);
   };
@@ -43,6 +56,8 @@ export function createCamerasModule(host: ModuleHost, options: ModuleOptions = {
   let listening = false;
   return {
     runtime,
+    events,
+    tapFrames: (name, sink, options) => runtime.channel.hub.subscribe(name, sink, options),
     initialize: async () => {
       const ready = runtime.initialize();
       if (!listening) {
@@ -61,4 +76,9 @@ export function createCamerasModule(host: ModuleHost, options: ModuleOptions = {
     },
     idle: () => runtime.idle(),
   };
+}
+
+function forwardFileEvents(lifecycle: FileLifecycle, events: ModuleBus): void {
+  lifecycle.on('file_opened', (file) => events.emit('file_opened', file));
+  lifecycle.on('file_closed', (file) => events.emit('file_closed', file));
 }

@@ -1,12 +1,18 @@
 import { ModuleError } from '../errors/codes.js';
 import type { CommandPayloads } from '../generated/schema-types.js';
-import type { CamerasRuntime } from './runtime.js';
+import { describeStatus } from '../view/metrics_model.js';
 import type { ParsedCommand } from './commands.js';
-import { describeStatus } from './status_report.js';
+import type { HandlerDeps } from './handler_deps.js';
 import { DeviceHandlers } from './device_handlers.js';
 import { RecordingHandlers } from './recording_handlers.js';
 import { HostHandlers } from './host_handlers.js';
 import { StorageHandlers } from './storage_handlers.js';
+import { OutageHandlers } from './outage_handlers.js';
+
+/** Whatever apply_config must restart besides the camera. */
+export interface ConfigEffects {
+  readonly restartTelemetry: () => void;
+}
 
 /** One handler per canonical command; the runtime has already validated and state-checked it. */
 export class CommandHandlers {
@@ -14,12 +20,14 @@ export class CommandHandlers {
   readonly recording: RecordingHandlers;
   readonly host: HostHandlers;
   readonly storage: StorageHandlers;
+  readonly outage: OutageHandlers;
 
-  constructor(private readonly rt: CamerasRuntime) {
-    this.devices = new DeviceHandlers(rt);
-    this.recording = new RecordingHandlers(rt);
-    this.host = new HostHandlers(rt);
-    this.storage = new StorageHandlers(rt);
+  constructor(private readonly deps: HandlerDeps, private readonly effects: ConfigEffects) {
+    this.storage = new StorageHandlers(deps, (reason) => this.recording.finishTrial(reason));
+    this.recording = new RecordingHandlers(deps, this.storage);
+    this.devices = new DeviceHandlers(deps, this.recording);
+    this.outage = new OutageHandlers(deps, this.recording, this.devices);
+    this.host = new HostHandlers(deps);
   }
 
   async dispatch(command: ParsedCommand): Promise<void> {
@@ -28,14 +36,14 @@ export class CommandHandlers {
       case 'unassign_device': return this.devices.unassign();
       case 'unassign_all_devices': return this.devices.unassignAll();
       case 'start_recording': return this.recording.startRecording(command.payload);
-      case 'stop_recording': return this.rt.finishTrial('command');
+      case 'stop_recording': return this.recording.finishTrial('command');
       case 'resume_recording': return this.recording.resume();
       case 'start_session': return this.recording.startSession(command.payload);
       case 'stop_session': return this.recording.stopSession();
       case 'apply_config': return this.applyConfig(command.payload);
       case 'control_change': return this.devices.controlChange(command.payload);
       case 'reprobe': return this.devices.reprobe();
-      case 'get_status': return this.rt.reporter.report('status_report', describeStatus(this.rt));
+      case 'get_status': return this.reportStatus();
       case 'get_storage_info': return this.storage.getStorageInfo();
       case 'quit': return this.quit();
       case 'set_log_level': return this.host.setLogLevel(command.payload);
@@ -47,24 +55,37 @@ export class CommandHandlers {
     }
   }
 
+  ffmpegPayload(): { path: string; version: string; source: string } | null {
+    const info = this.deps.ffmpeg.current;
+    return info ? { path: info.path, version: info.version, source: info.source } : null;
+  }
+
+  private reportStatus(): void {
+    const { channel, session, config } = this.deps;
+    this.deps.reporter.report('status_report', describeStatus({
+      state: this.deps.hostState(), camera: channel.assigned, trial: channel.writingTrial, sessionId: session.id,
+      ffmpeg: this.ffmpegPayload(), config: config.current,
+    }));
+  }
+
   private async applyConfig(payload: CommandPayloads['apply_config']): Promise<void> {
+    const { config, channel, reporter } = this.deps;
     const { command_id: _id, timestamp: _ts, ...patch } = payload;
-    const { next, changes } = this.rt.config.preview(patch);
-    const restart = changes.some((c) => c.effect === 'restart_capture') && this.rt.camera !== null;
-    if (restart && this.rt.state === 'recording') {
+    const { next, changes } = config.preview(patch);
+    const restart = changes.some((c) => c.effect === 'restart_capture') && channel.assigned !== null;
+    if (restart && this.deps.hostState() === 'recording') {
       throw new ModuleError('ALREADY_RECORDING', 'Camera is currently recording; a mode change needs the trial paused first', {
-        data: { session_id: this.rt.session.id, changes: changes.map((c) => c.key) },
+        data: { session_id: this.deps.session.id, changes: changes.map((c) => c.key) },
       });
     }
     const controls = this.devices.controls.plan(next, changes);
-    this.rt.config.commit(next);
-    if (changes.some((c) => c.key.startsWith('telemetry.'))) this.rt.restartTelemetry();
-    if (changes.some((c) => c.key.startsWith('guard.') || c.key === 'storage.base_path')) {
-      this.rt.watchDisk(next.storage.base_path);
-    }
+    config.commit(next);
+    if (changes.some((c) => c.key.startsWith('telemetry.'))) this.effects.restartTelemetry();
+    const basePathChanged = changes.some((c) => c.key === 'storage.base_path');
+    if (basePathChanged || changes.some((c) => c.key.startsWith('guard.'))) this.storage.rewatch(basePathChanged);
     if (restart) await this.devices.reopenCamera();
     else await this.devices.controls.apply(controls);
-    this.rt.reporter.report('config_applied', {
+    reporter.report('config_applied', {
       applied: changes.map((c) => c.key),
       restarted_capture: restart,
       next_recording: changes.filter((c) => c.effect === 'next_recording').map((c) => c.key),
@@ -72,7 +93,7 @@ export class CommandHandlers {
   }
 
   private async quit(): Promise<void> {
-    await this.rt.close('shutdown');
-    this.rt.reporter.report('quitting', {});
+    await this.deps.close('shutdown');
+    this.deps.reporter.report('quitting', {});
   }
 }

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { serveStdio } from '../stdio/serve.js';
-import type { LogLevel } from '../host/logger.js';
+import type { LogLevel } from '../logging/logger.js';
 import { HOST_DIALECTS, type HostDialect } from '../stdio/dialect.js';
 
 const USAGE = `usage: cameras-usb2 <command> [options]
@@ -16,6 +16,12 @@ commands:
   clip --url URL (--start-ms A --stop-ms B | --start-pts A --stop-pts B) [--label L] [--out DIR]
                        ask a running producer for a clip of that window; prints the clip's path
   install-rpi-logger <rpi_logger/modules>    make this module RPi_Logger's camera module
+  keygen [--x25519] --out FILE
+                       a new encryption key (mode 0600), or an X25519 key pair FILE + FILE.pub
+  decrypt FILE.enc (--key-file KEY | --identity PRIVATE_KEY) [-o OUT | -o -] [--allow-truncated]
+                       stream the plaintext of an encrypted recording (to stdout with -o -)
+  verify FILE.enc (--key-file KEY | --identity PRIVATE_KEY) [--allow-truncated]
+                       check every segment; exit 0 OK, 1 failed (segment, offset, reason), 2 usage
   uninstall-rpi-logger <rpi_logger/modules>  put the original camera module back
 `;
 
@@ -94,6 +100,12 @@ export async function main(argv: string[]): Promise<number> {
     }
     case 'clip':
       return (await import('./clip.js')).runClip(rest, { print: (line) => process.stdout.write(`${line}\n`), printError: (line) => process.stderr.write(`${line}\n`), env: process.env });
+    case 'keygen':
+      return (await import('./keygen.js')).runKeygen(rest, { stdout: process.stdout, stderr: process.stderr });
+    case 'decrypt':
+      return (await import('./decrypt.js')).runDecrypt(rest, { stdout: process.stdout, stderr: process.stderr });
+    case 'verify':
+      return (await import('./verify.js')).runVerify(rest, { stdout: process.stdout, stderr: process.stderr });
     case 'install-rpi-logger':
     case 'uninstall-rpi-logger': {
       const [modulesDir] = parsePositionals(rest);

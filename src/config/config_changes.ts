@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import type { ResolvedConfig } from './config.js';
 
 /** How a changed setting takes effect. */
@@ -32,7 +33,7 @@ export function diffConfig(before: ResolvedConfig, after: ResolvedConfig): Confi
     const old = (before as unknown as Record<string, Record<string, unknown>>)[section] ?? {};
     const keys = new Set([...Object.keys(values), ...Object.keys(old)]);
     for (const field of keys) {
-      if (values[field] === old[field]) continue;
+      if (isDeepStrictEqual(values[field], old[field])) continue;
       const key = `${section}.${field}`;
       changes.push({ key, effect: EFFECTS[key] ?? 'live' });
     }

@@ -5,9 +5,14 @@ import type { ResolvedConfig } from './config.js';
 import { compiled, createAjv, describeProblem } from './schema_registry.js';
 import { checkConfigRules } from './config_rules.js';
 
-const SECTIONS = ['preview', 'record', 'storage', 'guard', 'telemetry', 'capture', 'ffmpeg'] as const;
-
 let defaultsAjv: Ajv2020 | undefined;
+let sections: readonly string[] | undefined;
+
+/** The configuration's sections, read from the schema itself: every top-level property that is an object. */
+function sectionsOf(schema: unknown): readonly string[] {
+  const properties = (schema as { properties?: Record<string, { type?: unknown }> }).properties ?? {};
+  return Object.keys(properties).filter((name) => properties[name]?.type === 'object');
+}
 
 /** Validates a whole configuration and fills every default; throws INVALID_PARAMS naming the field. */
 export function resolveConfig(input: unknown = {}): ResolvedConfig {
@@ -15,9 +20,11 @@ export function resolveConfig(input: unknown = {}): ResolvedConfig {
     throw new ModuleError('INVALID_PARAMS', 'configuration must be an object', { field: 'config' });
   }
   const copy = structuredClone(input) as Record<string, unknown>;
-  for (const section of SECTIONS) copy[section] ??= {};
   defaultsAjv ??= createAjv({ useDefaults: true });
   const validate = compiled(defaultsAjv, 'config.schema.json');
+  sections ??= sectionsOf(validate.schema);
+  // An absent section is an empty one, so the schema fills in all of its defaults.
+  for (const section of sections) copy[section] ??= {};
   if (!validate(copy)) {
     const problem = describeProblem(validate.errors);
     throw new ModuleError('INVALID_PARAMS', `invalid configuration: ${problem.message}`, { field: problem.field });

@@ -3,8 +3,9 @@ import { container as rootContainer, instanceCachingFactory, type DependencyCont
 import { TOKENS, type TokenName } from './tokens.js';
 import { ConfigStore } from '../config/config_store.js';
 import { resolveStartupConfig, type Environment } from '../config/environment.js';
-import type { StatusCallback } from '../bridge/statuses.js';
-import { silentLogger, type Logger } from '../host/logger.js';
+import { ModuleBus } from '../events/module_bus.js';
+import { FileLifecycle } from '../storage/file_lifecycle.js';
+import { silentLogger, type Logger } from '../logging/logger.js';
 import { SystemClock } from '../time/clock.js';
 import { NodeProcessSpawner } from '../process/spawner.js';
 import { ProcessRegistry } from '../process/owned_process.js';
@@ -24,7 +25,6 @@ type Instances = { [K in TokenName]: (typeof TOKENS)[K] extends import('tsyringe
 export type ServiceOverrides = Partial<Instances>;
 
 export interface ContainerOptions {
-  readonly statusCallback: StatusCallback;
   readonly config?: unknown;
   readonly logger?: Logger;
   readonly instanceId?: string;
@@ -42,10 +42,11 @@ const cached = <T>(make: (c: DependencyContainer) => T) => ({ useFactory: instan
 export function createModuleContainer(options: ContainerOptions): DependencyContainer {
   const c = rootContainer.createChildContainer();
   const config = new ConfigStore(resolveStartupConfig(options.config ?? {}, options.environment ?? process.env));
-  c.register(TOKENS.StatusCallback, { useValue: options.statusCallback });
   c.register(TOKENS.Logger, { useValue: options.logger ?? silentLogger });
   c.register(TOKENS.ConfigStore, { useValue: config });
   c.register(TOKENS.HostInfo, { useValue: { instanceId: options.instanceId ?? null } });
+  c.register(TOKENS.ModuleBus, cached((r) => new ModuleBus(r.resolve(TOKENS.Logger))));
+  c.register(TOKENS.FileLifecycle, cached(() => new FileLifecycle()));
   c.register(TOKENS.Clock, cached(() => new SystemClock()));
   c.register(TOKENS.ProcessSpawner, cached(() => new NodeProcessSpawner()));
   c.register(TOKENS.ProcessRegistry, cached((r) => new ProcessRegistry(r.resolve(TOKENS.ProcessSpawner))));

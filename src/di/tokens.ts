@@ -2,13 +2,14 @@ import type { InjectionToken } from 'tsyringe';
 import type { CaptureSourceFactory, DeviceProbe } from '../camera_core/types.js';
 import type { ConfigStore } from '../config/config_store.js';
 import type { FfmpegProvider } from '../ffmpeg/provider.js';
-import type { Logger } from '../host/logger.js';
+import type { Logger } from '../logging/logger.js';
 import type { ProcessRegistry } from '../process/owned_process.js';
 import type { ProcessSpawner } from '../process/spawner.js';
 import type { DiskGuard, DiskStatsProvider } from '../storage/disk_guard.js';
 import type { TimingWriterFactory } from '../storage/timing_writer.js';
 import type { TrialRecorderFactory, VideoWriterFactory } from '../storage/types.js';
-import type { StatusCallback } from '../bridge/statuses.js';
+import type { ModuleBus } from '../events/module_bus.js';
+import type { FileLifecycle } from '../storage/file_lifecycle.js';
 import type { Clock } from '../time/clock.js';
 
 export interface HostInfo {
@@ -20,7 +21,10 @@ const token = <T>(name: string): InjectionToken<T> => Symbol(name) as InjectionT
 /** Everything a module instance is wired from; tests replace any of them with fakes. */
 export const TOKENS = {
   Logger: token<Logger>('Logger'),
-  StatusCallback: token<StatusCallback>('StatusCallback'),
+  /** The instance's internal event bus: statuses and domain events; hosts and consumers subscribe. */
+  ModuleBus: token<ModuleBus>('ModuleBus'),
+  /** Every file the instance writes announces itself here (opened / closed). */
+  FileLifecycle: token<FileLifecycle>('FileLifecycle'),
   ConfigStore: token<ConfigStore>('ConfigStore'),
   /** What the host told this instance about itself (RPi_Logger's --instance-id). */
   HostInfo: token<HostInfo>('HostInfo'),

@@ -1,6 +1,6 @@
 import type { EventEmitter } from 'eventemitter3';
-import type { StatusCallback } from '../bridge/statuses.js';
-import type { Logger } from './logger.js';
+import type { StatusCallback } from '../events/statuses.js';
+import type { Logger } from '../logging/logger.js';
 
 /** Events the host puts on the bus it gives the module. */
 export interface HostBusEvents {

@@ -23,7 +23,8 @@ export interface ModuleManifest {
   readonly config: { readonly schema: string; readonly defaults: Record<string, unknown> };
 }
 
-export type LoadedFactory = (host: ModuleHost) => ModuleHandle;
+/** A module factory: the host contract, and options only this package's hosts and tests pass (DI overrides). */
+export type LoadedFactory = (host: ModuleHost, options?: unknown) => ModuleHandle;
 
 /** Reads a manifest and validates it against the manifest schema it names. */
 export function readManifest(manifestPath: string): ModuleManifest {

@@ -1,11 +1,11 @@
 import path from 'node:path';
 import { EventEmitter } from 'eventemitter3';
 import type { CommandBus, HostBusEvents, ModuleHandle } from './contract.js';
-import type { StatusMessage, StatusName } from '../bridge/statuses.js';
+import type { StatusMessage, StatusName } from '../events/statuses.js';
 import { loadModuleFromManifest, type ModuleManifest } from './manifest.js';
 import { PACKAGE_ROOT } from '../config/schema_registry.js';
 import { HOST_API_VERSION } from '../module_info.js';
-import { silentLogger, type Logger } from './logger.js';
+import { silentLogger, type Logger } from '../logging/logger.js';
 
 export type StatusOf<K extends StatusName> = Extract<StatusMessage, { status: K }>;
 
@@ -16,6 +16,8 @@ export interface ReferenceHostOptions {
   readonly instanceId?: string;
   /** Called for every status as it arrives (the demo prints them). */
   readonly onStatus?: (message: StatusMessage) => void;
+  /** Passed as the factory's second argument (this package's factory: DI overrides, environment). */
+  readonly factoryOptions?: unknown;
 }
 
 /**
@@ -27,7 +29,7 @@ export class ReferenceHost {
   readonly bus: CommandBus = new EventEmitter<HostBusEvents>();
   readonly statuses: StatusMessage[] = [];
   private readonly arrivals = new EventEmitter<{ status: (message: StatusMessage) => void }>();
-  private handle: ModuleHandle | null = null;
+  private loaded: ModuleHandle | null = null;
   manifest: ModuleManifest | null = null;
 
   constructor(private readonly options: ReferenceHostOptions = {}) {}
@@ -36,14 +38,25 @@ export class ReferenceHost {
     const manifestPath = this.options.manifestPath ?? path.join(PACKAGE_ROOT, 'module.manifest.json');
     const { manifest, factory } = await loadModuleFromManifest(manifestPath, HOST_API_VERSION);
     this.manifest = manifest;
-    this.handle = factory({
+    this.loaded = factory({
       bus: this.bus,
       onStatus: (message) => this.receive(message),
       config: this.options.config,
       logger: this.options.logger ?? silentLogger,
       ...(this.options.instanceId ? { instanceId: this.options.instanceId } : {}),
-    });
-    await this.handle.initialize();
+    }, this.options.factoryOptions);
+    await this.loaded.initialize();
+  }
+
+  /** The loaded module's handle (after start()). */
+  get handle(): ModuleHandle {
+    if (!this.loaded) throw new Error('ReferenceHost: start() first');
+    return this.loaded;
+  }
+
+  /** Resolves when the module has handled everything sent so far. */
+  async idle(): Promise<void> {
+    await this.loaded?.idle();
   }
 
   send(command: string, payload: Record<string, unknown> = {}): void {
@@ -54,7 +67,7 @@ export class ReferenceHost {
   async request(command: string, payload: Record<string, unknown> = {}): Promise<StatusMessage[]> {
     const before = this.statuses.length;
     this.send(command, payload);
-    await this.handle?.idle();
+    await this.loaded?.idle();
     return this.statuses.slice(before);
   }
 
@@ -78,8 +91,8 @@ export class ReferenceHost {
   }
 
   async stop(): Promise<void> {
-    await this.handle?.shutdown();
-    this.handle = null;
+    await this.loaded?.shutdown();
+    this.loaded = null;
   }
 
   private receive(message: StatusMessage): void {

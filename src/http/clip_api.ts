@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { ResolvedConfig } from '../config/config.js';
-import { silentLogger, type Logger } from '../host/logger.js';
+import { silentLogger, type Logger } from '../logging/logger.js';
 import { ClipService } from '../storage/clips/clip_service.js';
 import { SegmentRing, type FrameSource, type StorageReader } from '../storage/segments/segment_ring.js';
 import { thresholdsFrom } from '../storage/storage_policy.js';

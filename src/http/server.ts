@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify';
 import { ModuleError } from '../errors/codes.js';
-import { silentLogger, type Logger } from '../host/logger.js';
+import { silentLogger, type Logger } from '../logging/logger.js';
 import { createAjv, describeProblem } from '../config/schema_registry.js';
 
 export interface HttpServerOptions {

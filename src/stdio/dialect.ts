@@ -1,4 +1,4 @@
-import type { StatusMessage } from '../bridge/statuses.js';
+import type { StatusMessage } from '../events/statuses.js';
 
 /**
  * plain: statuses as the module emits them. rpi-logger: the RPi_Logger host marks a

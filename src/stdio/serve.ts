@@ -2,8 +2,8 @@ import readline from 'node:readline';
 import { EventEmitter } from 'eventemitter3';
 import { createCamerasModule } from '../module_factory.js';
 import type { HostBusEvents } from '../host/contract.js';
-import { StreamLogger, type LogLevel } from '../host/logger.js';
-import type { StatusMessage } from '../bridge/statuses.js';
+import { StreamLogger, type LogLevel } from '../logging/logger.js';
+import type { StatusMessage } from '../events/statuses.js';
 import { decodeLine, encodeStatus } from './wire.js';
 import { translateStatus, type HostDialect } from './dialect.js';
 import { readHostConfig } from './host_config.js';
@@ -33,7 +33,11 @@ function hostConfig(options: StdioOptions, logger: StreamLogger): Record<string,
     }
   }
   const storage = { ...(config['storage'] as object | undefined) } as Record<string, unknown>;
-  if (options.outputDir) storage['base_path'] ??= options.outputDir;
+  if (options.outputDir) {
+    storage['base_path'] ??= options.outputDir;
+    // The host's session folders live under its --output-dir: paths there are allowed even if base_path is elsewhere.
+    storage['allowed_roots'] = [...((storage['allowed_roots'] as string[] | undefined) ?? []), options.outputDir];
+  }
   if (options.sessionPrefix) storage['session_prefix'] ??= options.sessionPrefix;
   return { ...config, storage };
 }

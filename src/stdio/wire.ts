@@ -1,4 +1,4 @@
-import type { StatusMessage } from '../bridge/statuses.js';
+import type { StatusMessage } from '../events/statuses.js';
 import { fitLine } from './line_limit.js';
 
 /** One line read from the host, already split into what the bus carries. */

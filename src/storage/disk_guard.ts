@@ -1,5 +1,5 @@
 import { ModuleError } from '../errors/codes.js';
-import { silentLogger, type Logger } from '../host/logger.js';
+import { silentLogger, type Logger } from '../logging/logger.js';
 import type { DiskStats, DiskStatsOptions, DiskStatsProvider } from './disk_stats.js';
 import { assessStorage, type StorageAssessment, type StorageLevel, type StorageThresholds } from './storage_policy.js';
 

@@ -1,6 +1,6 @@
 import { realpath, stat, statfs } from 'node:fs/promises';
 import path from 'node:path';
-import { silentLogger, type Logger } from '../host/logger.js';
+import { silentLogger, type Logger } from '../logging/logger.js';
 
 export interface DiskStats {
   /** The path asked about. */

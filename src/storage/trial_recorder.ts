@@ -3,7 +3,7 @@ import { EventEmitter } from 'eventemitter3';
 import type { CapturedFrame } from '../camera_core/types.js';
 import { framesMissedBetween } from '../camera_core/frame_timing.js';
 import { ModuleError, toModuleError } from '../errors/codes.js';
-import { silentLogger, type Logger } from '../host/logger.js';
+import { silentLogger, type Logger } from '../logging/logger.js';
 import type { Clock, ClockSample } from '../time/clock.js';
 import { writeMetadataCsv } from './metadata_writer.js';
 import { trialMetadata } from './trial_metadata.js';
@@ -57,6 +57,7 @@ class FileTrialRecorder extends EventEmitter<TrialRecorderEvents> implements Tri
   private switching: PartSwitch | null = null;
   private finishing: Promise<TrialSummary> | null = null;
   private lastSummary: TrialSummary | null = null;
+  private sealed = false;
 
   constructor(
     readonly context: TrialContext,
@@ -96,8 +97,12 @@ class FileTrialRecorder extends EventEmitter<TrialRecorderEvents> implements Tri
     this.activeNow = true;
   }
 
-  onFrame(frame: CapturedFrame): void {
+  onFrame(frame: CapturedFrame, lostBefore = 0): void {
     if (!this.activeNow || this.timing === null) return;
+    if (lostBefore > 0) {
+      this.framesDropped += lostBefore;
+      this.lostSinceLastRow += lostBefore;
+    }
     if (this.switching !== null) {
       this.holdForNextPart(this.switching.backlog, frame);
       return;
@@ -141,7 +146,13 @@ class FileTrialRecorder extends EventEmitter<TrialRecorderEvents> implements Tri
     return this.finishing;
   }
 
+  async seal(): Promise<void> {
+    this.sealed = true;
+    if (this.finishing !== null) await this.finishing;
+  }
+
   async resume(options: ResumeOptions = {}): Promise<{ readonly videoPath: string; readonly nextFrameIndex: number }> {
+    if (this.sealed) throw new ModuleError('INVALID_STATE', 'The trial was sealed and can no longer be resumed');
     if (this.activeNow || this.finishing !== null) {
       throw new ModuleError('INVALID_STATE', 'Only a finished trial can be resumed');
     }

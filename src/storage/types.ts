@@ -1,6 +1,7 @@
 import type { EventEmitter } from 'eventemitter3';
 import type { CaptureMode, CapturedFrame } from '../camera_core/types.js';
 import type { ModuleError } from '../errors/codes.js';
+import type { RecordingStoppedStatus } from '../generated/schema-types.js';
 import type { RotationPolicy } from './rotation.js';
 
 export interface VideoWriterOptions {
@@ -82,9 +83,8 @@ export interface TrialContext {
   readonly ffmpegVersion: string;
 }
 
-export type StopReason =
-  | 'command' | 'disk_low' | 'storage_critical' | 'device_lost' | 'encoder_failed'
-  | 'session_stopped' | 'device_replaced' | 'shutdown';
+/** Why a trial stopped: recording_stopped's reason enum. */
+export type StopReason = RecordingStoppedStatus['reason'];
 
 export interface TrialStats {
   readonly framesRecorded: number;
@@ -141,11 +141,16 @@ export interface TrialRecorder extends EventEmitter<TrialRecorderEvents> {
   readonly paths: TrialPaths;
   readonly context: TrialContext;
   readonly active: boolean;
-  /** Called for every captured frame while the trial is active; cheap and synchronous. */
-  onFrame(frame: CapturedFrame): void;
+  /**
+   * Called for every captured frame while the trial is active; cheap and synchronous.
+   * lostBefore: frames the frame hub dropped for this trial right before this one.
+   */
+  onFrame(frame: CapturedFrame, lostBefore?: number): void;
   stats(): TrialStats;
   finish(reason: StopReason): Promise<TrialSummary>;
   resume(options?: ResumeOptions): Promise<{ readonly videoPath: string; readonly nextFrameIndex: number }>;
+  /** The trial can no longer be resumed: finishes it if needed; resume() is refused afterwards. */
+  seal(): Promise<void>;
 }
 
 export interface ResumeOptions {

@@ -1,4 +1,4 @@
-import type { StatusMessage } from '../bridge/statuses.js';
+import type { StatusMessage } from '../events/statuses.js';
 
 const fields = (data: object, keys: readonly string[]): string =>
   keys.filter((k) => k in data).map((k) => `${k}=${JSON.stringify((data as Record<string, unknown>)[k])}`).join(' ');

@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { EventEmitter } from 'eventemitter3';
-import { createCamerasModule, type CamerasModuleHandle } from '../../src/module_factory.js';
-import type { HostBusEvents } from '../../src/host/contract.js';
-import type { StatusMessage, StatusName } from '../../src/bridge/statuses.js';
+import type { CamerasModuleHandle } from '../../src/module_factory.js';
+import { ReferenceHost } from '../../src/host/reference_host.js';
+import type { StatusMessage, StatusName } from '../../src/events/statuses.js';
+import { StatusChecker } from './status_log.js';
 
 export interface LiveModule {
   readonly dir: string;
@@ -19,23 +19,21 @@ export const synthetic = (spec: string, id = 'cam1'): Record<string, unknown> =>
   camera_id: { backend: 'synthetic', stable_id: id }, descriptor: { name: `test ${id}`, device_path: spec },
 });
 
-/** The real module (real DI: ffmpeg, capture, writers, disk) on an in-process host. */
+/** The real module (real DI: ffmpeg, capture, writers, disk) on the reference host. */
 export async function startLiveModule(config: Record<string, unknown> = {}): Promise<LiveModule> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cams-live-'));
-  const bus = new EventEmitter<HostBusEvents>();
-  const statuses: StatusMessage[] = [];
-  const handle = createCamerasModule({
-    bus, onStatus: (m) => statuses.push(m),
+  const checker = new StatusChecker();
+  const host = new ReferenceHost({
+    onStatus: checker.record,
     config: { storage: { base_path: dir }, telemetry: { emit_interval_ms: 0 }, guard: { disk_free_gb_min: 0.1 }, ...config },
   });
-  await handle.initialize();
+  await host.start();
   return {
-    dir, handle, statuses,
+    dir, handle: host.handle as CamerasModuleHandle, statuses: host.statuses,
     send: async (name, payload = {}) => {
-      const before = statuses.length;
-      bus.emit('command', name, payload);
-      await handle.idle();
-      return statuses.slice(before);
+      const out = await host.request(name, payload);
+      checker.throwIfInvalid();
+      return out;
     },
     one: (out, name) => {
       const found = out.find((m) => m.status === name);
@@ -43,7 +41,8 @@ export async function startLiveModule(config: Record<string, unknown> = {}): Pro
       return found as never;
     },
     close: async () => {
-      await handle.shutdown();
+      await host.stop();
+      checker.throwIfInvalid();
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };

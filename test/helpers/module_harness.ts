@@ -1,15 +1,16 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { EventEmitter } from 'eventemitter3';
-import { createCamerasModule, type CamerasModuleHandle } from '../../src/module_factory.js';
+import type { EventEmitter } from 'eventemitter3';
+import type { CamerasModuleHandle, ModuleOptions } from '../../src/module_factory.js';
 import type { HostBusEvents } from '../../src/host/contract.js';
-import type { StatusMessage, StatusName } from '../../src/bridge/statuses.js';
+import { ReferenceHost } from '../../src/host/reference_host.js';
+import type { StatusMessage, StatusName } from '../../src/events/statuses.js';
 import { FfmpegProvider } from '../../src/ffmpeg/provider.js';
 import type { DiskStatsProvider } from '../../src/storage/disk_guard.js';
 import type { ServiceOverrides } from '../../src/di/container.js';
 import { FAKE_FFMPEG, FakeCaptureFactory, FakeDeviceProbe, MemoryWriterFactory } from './fakes.js';
-import { recordStatus } from './status_log.js';
+import { StatusChecker } from './status_log.js';
 
 export class FakeDiskStats implements DiskStatsProvider {
   availableBytes = 500 * 1024 ** 3;
@@ -40,45 +41,39 @@ export const ASSIGN = {
   descriptor: { name: 'HD Pro Webcam C920', device_path: '/dev/video0', usb_path: '1-2' },
 };
 
-/** A module instance on a mocked host: fake capture, probe, video writer, disk and ffmpeg. */
+/** A module instance on a mocked host (the reference host): fake capture, probe, video writer, disk and ffmpeg. */
 export async function startHarness(options: { config?: Record<string, unknown>; overrides?: ServiceOverrides } = {}): Promise<Harness> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cams-unit-'));
-  const bus = new EventEmitter<HostBusEvents>();
-  const statuses: StatusMessage[] = [];
   const captures = new FakeCaptureFactory();
   const probe = new FakeDeviceProbe();
   const writers = new MemoryWriterFactory();
   const disk = new FakeDiskStats();
-  const handle = createCamerasModule(
-    {
-      bus,
-      onStatus: (message) => {
-        statuses.push(message);
-        recordStatus(message);
-      },
-      config: { storage: { base_path: dir }, telemetry: { emit_interval_ms: 0 }, ...options.config },
-    },
-    {
+  const checker = new StatusChecker();
+  const host = new ReferenceHost({
+    onStatus: checker.record,
+    config: { storage: { base_path: dir }, telemetry: { emit_interval_ms: 0 }, ...options.config },
+    factoryOptions: {
       overrides: {
         CaptureSourceFactory: captures, DeviceProbe: probe, VideoWriterFactory: writers, DiskStatsProvider: disk,
         FfmpegProvider: new FfmpegProvider(async () => FAKE_FFMPEG), ...options.overrides,
       },
-    },
-  );
-  await handle.initialize();
-  const send = async (name: string, payload: Record<string, unknown> = {}): Promise<StatusMessage[]> => {
-    const before = statuses.length;
-    bus.emit('command', name, payload);
-    await handle.idle();
-    return statuses.slice(before);
-  };
+    } satisfies ModuleOptions,
+  });
+  await host.start();
+  const statuses = host.statuses;
   return {
-    dir, bus, statuses, handle, captures, probe, writers, disk, send,
-    sendRaw: (name, payload = {}) => bus.emit('command', name, payload),
+    dir, bus: host.bus, statuses, handle: host.handle as CamerasModuleHandle, captures, probe, writers, disk,
+    send: async (name, payload = {}) => {
+      const out = await host.request(name, payload);
+      checker.throwIfInvalid();
+      return out;
+    },
+    sendRaw: (name, payload = {}) => host.send(name, payload),
     last: <K extends StatusName>(name: K) =>
       [...statuses].reverse().find((m) => m.status === name) as Extract<StatusMessage, { status: K }> | undefined,
     close: async () => {
-      await handle.shutdown();
+      await host.stop();
+      checker.throwIfInvalid();
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -93,7 +93,7 @@ describe('segment ring and clip API on a real synthetic camera (640x480@30, 5 s 
     expect(health['ring']).to.include({ state: 'running' });
     const list = await json(await fetch(`${live.url}/segments`));
     const entries = list['segments'] as Array<Record<string, unknown>>;
-    expect(entries.length).to.equal(segments['count']);
+    expect(entries.length).to.be.at.least(segments['count'] as number);
     expect(entries.at(-1)!['open']).to.equal(true);
     // Each sealed segment holds ~5 s of frames: 150 at 30 fps.
     for (const entry of entries.slice(0, 3)) expect(entry['frames']).to.be.within(148, 152);

@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { FrameHub } from '../../src/camera_core/frame_hub.js';
 import { FfmpegCaptureSourceFactory } from '../../src/camera_core/ffmpeg_capture_source.js';
 import type { CaptureSource, CapturedFrame } from '../../src/camera_core/types.js';
 import { clipRoutes } from '../../src/http/clip_routes.js';
@@ -67,7 +68,9 @@ export async function startLiveRing(options: LiveRingOptions = {}): Promise<Live
   });
   await clips.start();
   await ring.start();
-  feed(capture, ring.sink);
+  const hub = new FrameHub();
+  const detach = hub.attach(capture);
+  const unsubscribe = ring.attach(hub);
   await capture.start();
   const server = await createHttpServer(
     { host: options.host ?? '127.0.0.1', port: 0, token: options.token ?? null, strictResponses: true },
@@ -77,6 +80,8 @@ export async function startLiveRing(options: LiveRingOptions = {}): Promise<Live
     root, capture, ring, clips, server, url: server.url,
     stop: async (keep = false) => {
       await server.close();
+      unsubscribe();
+      detach();
       await capture.stop();
       await ring.stop();
       await clips.close();

@@ -6,7 +6,7 @@ import { decodeErrors } from '../helpers/ffprobe.js';
 import { mountSmallVolume, type SmallVolume } from '../helpers/small_volume.js';
 import { checkRecording } from '../../src/verify/recording_check.js';
 import { childPids } from '../../bench/proc_cpu.js';
-import type { StatusMessage, StatusName } from '../../src/bridge/statuses.js';
+import type { StatusMessage, StatusName } from '../../src/events/statuses.js';
 
 type Status<K extends StatusName> = Extract<StatusMessage, { status: K }>;
 

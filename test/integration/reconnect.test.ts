@@ -6,7 +6,7 @@ import { expect } from 'chai';
 import { ensureMjpegClip } from '../../src/camera_core/test_clip.js';
 import { readTimingCsv } from '../../src/storage/timing_reader.js';
 import { checkRecording } from '../../src/verify/recording_check.js';
-import type { StatusMessage, StatusName } from '../../src/bridge/statuses.js';
+import type { StatusMessage, StatusName } from '../../src/events/statuses.js';
 import { captureChildPid } from '../helpers/capture_child.js';
 import { readCsv } from '../helpers/csv.js';
 import { sleep, startLiveModule, synthetic, type LiveModule } from '../helpers/live_module.js';

@@ -19,13 +19,17 @@ describe('recording through the module on real ffmpeg', function () {
       m = await startLiveModule(variant.path ? { ffmpeg: { path: variant.path } } : {});
       const ready = m.one(await m.send('assign_device', synthetic('synthetic:640x480@30')), 'device_ready');
       expect(ready.data.passthrough).to.equal(true);
+      // The first frame the hub publishes after record is sent must be the trial's first.
       let firstRecorded: CapturedFrame | null = null;
-      m.handle.runtime.camera?.capture.on('frame', (frame) => {
-        if (firstRecorded === null && m.handle.runtime.trial?.active) firstRecorded = frame;
+      let armed = false;
+      const untap = m.handle.tapFrames('test-first-frame', (frame) => {
+        if (armed && firstRecorded === null) firstRecorded = frame;
       });
+      armed = true;
       m.one(await m.send('record', { trial_number: 1, trial_label: 'three seconds' }), 'recording_started');
       await sleep(3000);
       const stopped = m.one(await m.send('pause'), 'recording_stopped');
+      untap();
       const { ffprobe } = await locatedTools();
       const check = await checkRecording(ffprobe, stopped.data.video_files, stopped.data.timing_path);
       expect(check.problems).to.deep.equal([]);

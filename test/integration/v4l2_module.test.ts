@@ -6,7 +6,7 @@ import { createDeviceProbe } from '../../src/camera_core/composite_probe.js';
 import { DEV_ROOT_ENV, SYSFS_ROOT_ENV } from '../../src/camera_core/discovery/camera_discovery.js';
 import { launcherFor } from '../../src/process/run_command.js';
 import { NodeProcessSpawner } from '../../src/process/spawner.js';
-import type { StatusMessage } from '../../src/bridge/statuses.js';
+import type { StatusMessage } from '../../src/events/statuses.js';
 import { buildFakeSystem, LAB_PC, LAB_PC_C920_REPLUGGED, type FakeSystem, type FakeUsbCamera } from '../helpers/fake_cameras.js';
 import { installFakeV4l2Ctl, type FakeV4l2CtlInstall } from '../helpers/fake_v4l2_ctl.js';
 import { ASSIGN, startHarness, type Harness } from '../helpers/module_harness.js';

@@ -1,7 +1,7 @@
 import { link, mkdir, open, readdir, realpath, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { errnoCode } from '../../errors/errno.js';
-import { silentLogger, type Logger } from '../../host/logger.js';
+import { silentLogger, type Logger } from '../../logging/logger.js';
 import { PtsClock } from '../mkv/pts_clock.js';
 import type { SegmentRing } from '../segments/segment_ring.js';
 import type { SegmentInfo } from '../segments/segment_files.js';

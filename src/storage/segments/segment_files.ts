@@ -1,6 +1,6 @@
 import { readdir, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
-import type { Logger } from '../../host/logger.js';
+import type { Logger } from '../../logging/logger.js';
 import { errnoCode } from '../../errors/errno.js';
 import { readTimingCsv } from '../timing_reader.js';
 

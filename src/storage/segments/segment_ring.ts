@@ -1,10 +1,11 @@
 import { mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { EventEmitter } from 'eventemitter3';
+import type { FrameHub, FrameSink } from '../../camera_core/frame_hub.js';
 import type { CapturedFrame } from '../../camera_core/types.js';
 import { errnoCode } from '../../errors/errno.js';
 import { toModuleError, type ModuleError } from '../../errors/codes.js';
-import { silentLogger, type Logger } from '../../host/logger.js';
+import { silentLogger, type Logger } from '../../logging/logger.js';
 import type { DiskReading } from '../disk_guard.js';
 import { MatroskaWriter } from '../mkv/matroska_writer.js';
 import type { StorageThresholds } from '../storage_policy.js';
@@ -16,26 +17,9 @@ import {
 } from './segment_files.js';
 import { TimebaseEstimator, type TimebaseReport } from './timebase.js';
 
-/** What the frame hub tells a subscriber with each frame (structurally the hub's HubDelivery). */
-export interface FrameDelivery {
-  /** Frames this subscriber lost (its queue was full) right before this one. */
-  readonly droppedBefore: number;
-}
-
-/** A FrameHub subscriber: the next frame comes once a returned promise settled. */
-export type FrameSink = (frame: CapturedFrame, delivery: FrameDelivery) => void | Promise<void>;
-
-export interface SubscribeOptions {
-  readonly maxQueueFrames?: number;
-  readonly maxQueueBytes?: number;
-  readonly everyNth?: number;
-  readonly maxFps?: number;
-}
-
-/** What the ring needs of the frame hub (src/camera_core/frame_hub.ts). */
-export interface FrameSource {
-  subscribe(name: string, sink: FrameSink, options?: SubscribeOptions): () => void;
-}
+/** What the ring needs of the frame hub: FrameHub itself, or anything that subscribes alike. */
+export type FrameSource = Pick<FrameHub, 'subscribe'>;
+export type { FrameSink };
 
 /** The part of DiskGuard the ring uses: one reading of a folder against thresholds. */
 export interface StorageReader {

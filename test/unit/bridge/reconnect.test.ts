@@ -1,10 +1,10 @@
 import { expect } from 'chai';
 import path from 'node:path';
-import { reconnectDelay } from '../../../src/bridge/reconnect.js';
+import { reconnectDelay } from '../../../src/camera_core/reconnect.js';
 import { ModuleError } from '../../../src/errors/codes.js';
 import { ASSIGN, startHarness, type Harness } from '../../helpers/module_harness.js';
 import { readCsv } from '../../helpers/csv.js';
-import type { StatusMessage } from '../../../src/bridge/statuses.js';
+import type { StatusMessage } from '../../../src/events/statuses.js';
 
 const FAST_RETRY = { capture: { reconnect_initial_ms: 10, reconnect_max_ms: 40 } };
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

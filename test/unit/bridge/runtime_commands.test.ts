@@ -147,7 +147,8 @@ describe('CamerasRuntime: sessions, config, controls, status, telemetry, disk, q
       const t = h.last('telemetry');
       expect(t?.data).to.include({ camera_id: 'usb:usb1-1-2', recording: true, frames_recorded: 1, queue_depth: 0 });
       expect(t?.data).to.have.keys('camera_id', 'capture_fps', 'record_fps', 'queue_depth', 'frames_captured', 'frames_recorded', 'frames_dropped', 'recording',
-        'session_id', 'trial_number', 'current_file', 'elapsed_seconds');
+        'session_id', 'trial_number', 'current_file', 'elapsed_seconds', 'subscribers');
+      expect(t?.data.subscribers).to.deep.include({ name: 'trial', delivered: 1, dropped: 0, queued: 0 });
     });
 
     it('refuses record while the disk is low, and stops a trial when it becomes low', async () => {

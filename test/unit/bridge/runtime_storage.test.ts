@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { expect } from 'chai';
 import { ASSIGN, startHarness, type Harness } from '../../helpers/module_harness.js';
 import { readCsv } from '../../helpers/csv.js';
-import type { StatusMessage } from '../../../src/bridge/statuses.js';
+import type { StatusMessage } from '../../../src/events/statuses.js';
 
 const GIB = 1024 ** 3;
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -138,7 +138,7 @@ describe('CamerasRuntime: storage thresholds, get_storage_info, rotation (mocked
     it('reports recording, session, trial, current file, elapsed time, frames and drops', async () => {
       await h.send('start_session', { session_id: 'S-1' });
       await h.send('assign_device', ASSIGN);
-      const [started] = await h.send('record', { trial_number: 4 });
+      const started = (await h.send('record', { trial_number: 4 })).find((m) => m.status === 'recording_started');
       const videoPath = started?.status === 'recording_started' ? started.data.video_path : '';
       for (let i = 0; i < 3; i += 1) h.captures.last.emitFrame(i === 2 ? 1 : 0);
       const [status] = await h.send('get_status');

@@ -7,7 +7,7 @@ import { FakeDeviceProbe } from '../../helpers/fakes.js';
 
 describe('DI container', () => {
   it('resolves every registered token, and the runtime from them', () => {
-    const container = createModuleContainer({ statusCallback: () => undefined });
+    const container = createModuleContainer({});
     for (const name of Object.keys(TOKENS) as TokenName[]) {
       const token = TOKENS[name] as InjectionToken<unknown>;
       expect(container.isRegistered(token), name).to.equal(true);
@@ -17,8 +17,8 @@ describe('DI container', () => {
   });
 
   it('gives each module instance its own child container and its own singletons', () => {
-    const a = createModuleContainer({ statusCallback: () => undefined });
-    const b = createModuleContainer({ statusCallback: () => undefined });
+    const a = createModuleContainer({});
+    const b = createModuleContainer({});
     expect(a.resolve(TOKENS.ProcessRegistry)).to.equal(a.resolve(TOKENS.ProcessRegistry));
     expect(a.resolve(TOKENS.ProcessRegistry)).to.not.equal(b.resolve(TOKENS.ProcessRegistry));
     expect(a.resolve(TOKENS.ConfigStore)).to.not.equal(b.resolve(TOKENS.ConfigStore));
@@ -26,12 +26,12 @@ describe('DI container', () => {
 
   it('lets a host or a test replace any part', () => {
     const probe = new FakeDeviceProbe();
-    const container = createModuleContainer({ statusCallback: () => undefined, overrides: { DeviceProbe: probe } });
+    const container = createModuleContainer({ overrides: { DeviceProbe: probe } });
     expect(container.resolve(TOKENS.DeviceProbe)).to.equal(probe);
   });
 
   it('rejects an invalid configuration with the field named', () => {
-    expect(() => createModuleContainer({ statusCallback: () => undefined, config: { record: { fps: 0 } } }))
+    expect(() => createModuleContainer({ config: { record: { fps: 0 } } }))
       .to.throw(/record\.fps/);
   });
 });

@@ -7,8 +7,14 @@ import { fitLine, MAX_LINE_BYTES } from '../../../src/stdio/line_limit.js';
 import { encodeStatus } from '../../../src/stdio/wire.js';
 import { readHostConfig } from '../../../src/stdio/host_config.js';
 import { installRpiLogger, uninstallRpiLogger } from '../../../src/cli/rpi_logger_install.js';
-import { recordStatus } from '../../helpers/status_log.js';
-import type { StatusMessage } from '../../../src/bridge/statuses.js';
+import { StatusChecker } from '../../helpers/status_log.js';
+
+const checker = new StatusChecker();
+const recordStatus = (message: StatusMessage): void => {
+  checker.record(message);
+  checker.throwIfInvalid();
+};
+import type { StatusMessage } from '../../../src/events/statuses.js';
 
 const errorStatus = (recoverable: boolean): StatusMessage => ({
   status: 'error', timestamp: 't', command_id: 'c1',

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DiskGuard, type DiskReading } from '../../../src/storage/disk_guard.js';
 import { pickMount, SystemDiskStatsProvider, type DiskStats, type DiskStatsProvider } from '../../../src/storage/disk_stats.js';
-import type { LogFields, Logger } from '../../../src/host/logger.js';
+import type { LogFields, Logger } from '../../../src/logging/logger.js';
 
 const GB = 1e9;
 

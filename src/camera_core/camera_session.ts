@@ -1,13 +1,10 @@
 import type { ResolvedConfig } from '../config/config.js';
-import { selectModes, type ModeSelection } from '../camera_core/select_modes.js';
-import { parseDeviceSpec } from '../camera_core/device_spec.js';
-import type { CameraCapabilities, CameraIdentity, CapturedFrame, CaptureSource, CaptureSourceFactory, DeviceProbe } from '../camera_core/types.js';
+import { selectModes, type ModeSelection } from './select_modes.js';
+import { parseDeviceSpec } from './device_spec.js';
+import type { CameraCapabilities, CameraIdentity, CaptureSource, CaptureSourceFactory, DeviceProbe } from './types.js';
 
-/** One assigned camera: who it is, what it can do, the modes chosen and its running capture. */
+/** One opened camera: who it is, what it can do, the modes chosen and its running capture. */
 export class CameraSession {
-  /** The newest frame, kept by reference for take_snapshot (no copy per frame). */
-  lastFrame: CapturedFrame | null = null;
-
   private constructor(
     readonly identity: CameraIdentity,
     readonly cameraId: string,
@@ -29,10 +26,6 @@ export class CameraSession {
     const capabilities = await probe.probe(identity);
     const selection = selectModes(capabilities, config);
     const capture = captureFactory.create({ device, mode: selection.captureMode, startTimeoutMs: config.capture.start_timeout_ms });
-    const session = new CameraSession(identity, `${identity.backend}:${identity.stableId}`, deviceId, capabilities, selection, capture);
-    capture.on('frame', (frame) => {
-      session.lastFrame = frame;
-    });
     try {
       await capture.start();
     } catch (err) {
@@ -40,11 +33,10 @@ export class CameraSession {
       void capture.stop();
       throw err;
     }
-    return session;
+    return new CameraSession(identity, `${identity.backend}:${identity.stableId}`, deviceId, capabilities, selection, capture);
   }
 
   async close(): Promise<void> {
-    this.capture.removeAllListeners('frame');
     await this.capture.stop();
   }
 }

@@ -1,14 +1,14 @@
-import type { StatusCallback, StatusMessage, StatusName, StatusPayloads } from './statuses.js';
-import type { Logger } from '../host/logger.js';
+import type { ModuleBus } from './module_bus.js';
+import type { StatusMessage, StatusName, StatusPayloads } from './statuses.js';
 
 /**
- * Sends statuses to the host. While a command is being handled, every status carries that
- * command's id, so the host can match device_ready or error to its assign attempt.
+ * Puts statuses on the module bus. While a command is being handled, every status carries
+ * that command's id, so the host can match device_ready or error to its assign attempt.
  */
 export class StatusReporter {
   private commandId: string | undefined;
 
-  constructor(private readonly callback: StatusCallback, private readonly logger: Logger) {}
+  constructor(private readonly bus: ModuleBus) {}
 
   report<K extends StatusName>(status: K, data: StatusPayloads[K]): void {
     const message = {
@@ -17,11 +17,7 @@ export class StatusReporter {
       timestamp: new Date().toISOString(),
       ...(this.commandId === undefined ? {} : { command_id: this.commandId }),
     } as StatusMessage;
-    try {
-      this.callback(message);
-    } catch (err) {
-      this.logger.error('status callback threw', { status, error: String(err) });
-    }
+    this.bus.emit('status', message);
   }
 
   /** Runs fn with statuses tagged by commandId. Commands run one at a time, so one slot is enough. */

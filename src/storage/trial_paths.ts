@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { StartRecordingCommand } from '../generated/schema-types.js';
 import type { ResolvedConfig } from '../config/config.js';
 import type { CameraIdentity } from '../camera_core/types.js';
+import { pathRule, resolveAllowedPath } from './allowed_roots.js';
 
 export interface TrialPlacement {
   readonly baseDir: string;
@@ -32,9 +33,11 @@ export function placeTrial(
   camera: CameraIdentity,
 ): TrialPlacement {
   const trialNumber = payload.trial_number ?? session.lastTrial + 1;
+  const rule = pathRule(config);
+  const sessionField = payload.session_dir ? 'session_dir' : 'session.session_dir';
   const sessionDir = payload.session_dir ?? (payload.output_dir ? null : session.dir);
   if (sessionDir) {
-    const folder = path.resolve(sessionDir);
+    const folder = resolveAllowedPath(sessionField, sessionDir, rule);
     const name = path.basename(folder);
     const token = name.includes('_') ? name.slice(name.indexOf('_') + 1) : name;
     return {
@@ -46,7 +49,7 @@ export function placeTrial(
   }
   const prefix = payload.session_prefix ?? config.storage.session_prefix;
   return {
-    baseDir: path.resolve(payload.output_dir ?? config.storage.base_path),
+    baseDir: payload.output_dir ? resolveAllowedPath('output_dir', payload.output_dir, rule) : rule.base,
     sessionPrefix: `${prefix}_${trialTag(trialNumber)}`,
     cameraLabel: camera.name || camera.stableId,
     trialNumber,

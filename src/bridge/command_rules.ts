@@ -1,13 +1,18 @@
 import { ModuleError } from '../errors/codes.js';
+import type { StatusReportStatus } from '../generated/schema-types.js';
+import type { ChannelState } from '../camera_core/state_machine.js';
 import type { CanonicalCommand } from './commands.js';
 
 /**
- * idle: no camera. capturing: camera open, frames flow, nothing is written.
- * recording: a trial is being written. paused: capturing, and the last trial can be resumed.
- * reconnecting: the camera was lost and is being reopened (with a trial interrupted the
- * state stays recording). closed: after quit or shutdown.
+ * The state hosts see (status_report's enum): the channel's, except that a trial
+ * interrupted by a camera loss still counts as recording, and closed after quit or shutdown.
  */
-export type RuntimeState = 'idle' | 'capturing' | 'recording' | 'paused' | 'reconnecting' | 'closed';
+export type RuntimeState = StatusReportStatus['state'];
+
+export function hostState(state: ChannelState<unknown>): Exclude<RuntimeState, 'closed'> {
+  if (state.kind === 'reconnecting' && state.interrupted !== null) return 'recording';
+  return state.kind;
+}
 
 /** What a refusal reports about the module (seed 001: the -1006 answer names camera and session). */
 export interface RefusalContext {

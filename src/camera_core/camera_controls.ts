@@ -1,12 +1,16 @@
 import { ModuleError, toModuleError } from '../errors/codes.js';
 import type { ResolvedConfig } from '../config/config.js';
 import type { ConfigChange } from '../config/config_changes.js';
-import { findControl } from '../camera_core/controls/control_names.js';
-import { validateControl, type ControlValue, type ValidatedControl } from '../camera_core/controls/control_values.js';
-import { afterSet, applyOrder, inactiveNote } from '../camera_core/controls/control_dependencies.js';
+import type { ConfigStore } from '../config/config_store.js';
+import type { StatusReporter } from '../events/status_reporter.js';
+import type { ErrorReporter } from '../events/error_status.js';
+import { findControl } from './controls/control_names.js';
+import { validateControl, type ControlValue, type ValidatedControl } from './controls/control_values.js';
+import { afterSet, applyOrder, inactiveNote } from './controls/control_dependencies.js';
+import type { CameraChannel } from './camera_channel.js';
 import type { CameraSession } from './camera_session.js';
-import type { CamerasRuntime } from './runtime.js';
-import { liveCamera } from './reconnect.js';
+import { liveCamera } from './live_camera.js';
+import type { DeviceProbe } from './types.js';
 
 const CONTROLS_PREFIX = 'controls.';
 
@@ -17,10 +21,16 @@ const CONTROLS_PREFIX = 'controls.';
  * note says when the value waits for an automatic mode to be turned off.
  */
 export class CameraControls {
-  constructor(private readonly rt: CamerasRuntime) {}
+  constructor(
+    private readonly channel: CameraChannel<unknown>,
+    private readonly probe: DeviceProbe,
+    private readonly config: ConfigStore,
+    private readonly reporter: StatusReporter,
+    private readonly reportError: ErrorReporter,
+  ) {}
 
   async change(name: string, value: ControlValue): Promise<void> {
-    const camera = liveCamera(this.rt);
+    const camera = liveCamera(this.channel);
     await this.set(camera, validateControl(camera.capabilities.controls, name, value));
   }
 
@@ -30,27 +40,27 @@ export class CameraControls {
    * (or while it is being reopened) they are checked when it opens.
    */
   plan(next: ResolvedConfig, changes: readonly ConfigChange[]): ValidatedControl[] {
-    const camera = this.rt.camera;
-    if (!camera || this.rt.reconnect.active) return [];
+    const camera = this.channel.camera;
+    if (!camera) return [];
     const names = changes.filter((c) => c.key.startsWith(CONTROLS_PREFIX)).map((c) => c.key.slice(CONTROLS_PREFIX.length));
     return applyOrder(names).map((name) => validateControl(camera.capabilities.controls, name, next.controls[name] as ControlValue));
   }
 
   async apply(planned: readonly ValidatedControl[]): Promise<void> {
-    const camera = this.rt.camera;
+    const camera = this.channel.camera;
     if (!camera) return;
     for (const checked of planned) await this.set(camera, checked);
   }
 
   /** Sets every configured control on a camera just opened; a value it does not take is reported and skipped. */
   async applyConfigured(camera: CameraSession): Promise<void> {
-    const configured = this.rt.config.current.controls;
+    const configured = this.config.current.controls;
     for (const name of applyOrder(Object.keys(configured))) {
       try {
         await this.set(camera, validateControl(camera.capabilities.controls, name, configured[name] as ControlValue));
       } catch (err) {
         const error = toModuleError(err);
-        this.rt.reportError(null, new ModuleError(error.kind, `Configured control ${name} not set: ${error.message}`, {
+        this.reportError(null, new ModuleError(error.kind, `Configured control ${name} not set: ${error.message}`, {
           field: `controls.${name}`, ...(error.data ? { data: error.data } : {}),
         }));
       }
@@ -59,9 +69,9 @@ export class CameraControls {
 
   private async set(camera: CameraSession, checked: ValidatedControl): Promise<void> {
     const name = checked.control.name;
-    await this.rt.probe.setControl(camera.identity, name, checked.v4l2Value);
+    await this.probe.setControl(camera.identity, name, checked.v4l2Value);
     camera.capabilities = { ...camera.capabilities, controls: afterSet(camera.capabilities.controls, checked.control, checked.value) };
     const control = findControl(camera.capabilities.controls, name) ?? checked.control;
-    this.rt.reporter.report('control_changed', { control: name, value: checked.value, note: inactiveNote(camera.capabilities.controls, control) });
+    this.reporter.report('control_changed', { control: name, value: checked.value, note: inactiveNote(camera.capabilities.controls, control) });
   }
 }

@@ -1,0 +1,122 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { expect } from 'chai';
+import { ModuleError } from '../../../src/errors/codes.js';
+import { CiphertextError } from '../../../src/crypto/ciphertext_error.js';
+import { generateKeyFile, loadKeyFile } from '../../../src/crypto/symmetric_key.js';
+import { generateIdentityFiles, loadIdentityFile, loadRecipientFile } from '../../../src/crypto/x25519_keys.js';
+import { decryptBuffer, encryptToBuffer, patternedBytes } from './crypto_fixtures.js';
+
+function thrown(action: () => unknown): ModuleError {
+  try {
+    action();
+  } catch (err) {
+    if (err instanceof ModuleError) return err;
+    throw err;
+  }
+  throw new Error('no error');
+}
+
+describe('crypto: key files', () => {
+  let dir: string;
+  beforeEach(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cu2-keys-')); });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('keygen writes a random 256-bit key, mode 0600, and never overwrites', () => {
+    const a = path.join(dir, 'a.key');
+    const b = path.join(dir, 'b.key');
+    generateKeyFile(a);
+    generateKeyFile(b);
+    if (process.platform !== 'win32') expect(fs.statSync(a).mode & 0o777).to.equal(0o600);
+    expect(fs.readFileSync(a, 'utf8')).to.match(/^[0-9a-f]{64}\n$/);
+    expect(loadKeyFile(a).key.equals(loadKeyFile(b).key)).to.equal(false);
+    const before = fs.readFileSync(a);
+    const error = thrown(() => generateKeyFile(a));
+    expect(error.kind).to.equal('INVALID_PARAMS');
+    expect(error.message).to.match(/already exists/);
+    expect(fs.readFileSync(a).equals(before)).to.equal(true);
+  });
+
+  it('refuses a key file that group or others can read, saying how to fix it', function () {
+    if (process.platform === 'win32') this.skip();
+    const file = path.join(dir, 'open.key');
+    generateKeyFile(file);
+    for (const mode of [0o640, 0o604, 0o644]) {
+      fs.chmodSync(file, mode);
+      const error = thrown(() => loadKeyFile(file));
+      expect(error.code).to.equal(-1002);
+      expect(error.message).to.match(/readable by group or others/).and.match(/chmod 600/);
+    }
+    fs.chmodSync(file, 0o400);
+    expect(loadKeyFile(file).key).to.have.length(32);
+  });
+
+  it('names a missing or malformed key file without echoing its content', () => {
+    expect(thrown(() => loadKeyFile(path.join(dir, 'none.key'))).message).to.match(/no such file/);
+    const bad = path.join(dir, 'bad.key');
+    fs.writeFileSync(bad, 'secretsecretsecret\n', { mode: 0o600 });
+    const error = thrown(() => loadKeyFile(bad));
+    expect(error.message).to.match(/64 hex digits/);
+    expect(error.message).not.to.include('secretsecret');
+  });
+
+  it('X25519: the recorder needs only the public key; the identity decrypts, another identity cannot', () => {
+    const me = path.join(dir, 'me');
+    const other = path.join(dir, 'other');
+    expect(generateIdentityFiles(me)).to.equal(`${me}.pub`);
+    generateIdentityFiles(other);
+    if (process.platform !== 'win32') expect(fs.statSync(me).mode & 0o777).to.equal(0o600);
+    expect(fs.readFileSync(`${me}.pub`, 'utf8')).to.match(/BEGIN PUBLIC KEY/);
+
+    const plaintext = patternedBytes(5000);
+    const file = encryptToBuffer(loadRecipientFile(`${me}.pub`), plaintext, 512, 100);
+    expect(file.readUInt16BE(22)).to.equal(92);
+    expect(file[9]).to.equal(2);
+    expect(decryptBuffer(loadIdentityFile(me), file).plaintext.equals(plaintext)).to.equal(true);
+
+    const wrong = thrown(() => decryptBuffer(loadIdentityFile(other), file));
+    expect(wrong).to.be.instanceOf(CiphertextError);
+    expect((wrong as CiphertextError).reason).to.equal('wrong_key');
+  });
+
+  it('X25519: every file gets its own content key and ephemeral key', () => {
+    const me = path.join(dir, 'me');
+    generateIdentityFiles(me);
+    const recipient = loadRecipientFile(`${me}.pub`);
+    const a = encryptToBuffer(recipient, Buffer.from('same'), 512);
+    const b = encryptToBuffer(recipient, Buffer.from('same'), 512);
+    expect(a.subarray(24, 116).equals(b.subarray(24, 116))).to.equal(false);
+  });
+
+  it('X25519: a modified wrapped key is reported, not mistaken for a wrong identity', () => {
+    const me = path.join(dir, 'me');
+    generateIdentityFiles(me);
+    const file = encryptToBuffer(loadRecipientFile(`${me}.pub`), Buffer.from('data'), 512);
+    file[24 + 40] ^= 1; // inside the sealed content key
+    const error = thrown(() => decryptBuffer(loadIdentityFile(me), file));
+    expect(error).to.include({ reason: 'tag_mismatch', segment: null, offset: 24 });
+  });
+
+  it('refuses a private key given as recipient, and a key of another type', () => {
+    const me = path.join(dir, 'me');
+    generateIdentityFiles(me);
+    expect(thrown(() => loadRecipientFile(me)).message).to.match(/is a private key/);
+    const keyFile = path.join(dir, 'sym.key');
+    generateKeyFile(keyFile);
+    expect(thrown(() => loadIdentityFile(keyFile)).message).to.match(/PEM private key/);
+    fs.chmodSync(me, 0o644);
+    if (process.platform !== 'win32') expect(thrown(() => loadIdentityFile(me)).message).to.match(/readable by group or others/);
+  });
+
+  it('a symmetric key cannot open a recipient file and vice versa, with a hint', () => {
+    const me = path.join(dir, 'me');
+    generateIdentityFiles(me);
+    const keyFile = path.join(dir, 'sym.key');
+    generateKeyFile(keyFile);
+    const forRecipient = encryptToBuffer(loadRecipientFile(`${me}.pub`), Buffer.from('x'), 512);
+    expect(thrown(() => decryptBuffer(loadKeyFile(keyFile), forRecipient)).message).to.match(/--identity/);
+    const forKey = encryptToBuffer(loadKeyFile(keyFile), Buffer.from('x'), 512);
+    expect(thrown(() => decryptBuffer(loadIdentityFile(me), forKey)).message).to.match(/--key-file/);
+  });
+});
