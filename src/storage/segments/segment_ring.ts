@@ -291,7 +291,8 @@ export class SegmentRing extends EventEmitter<SegmentRingEvents> {
   }
 
   private async openSegment(frame: CapturedFrame): Promise<OpenSegment> {
-    const epochMs = nsToEpochMs(frame.arrival.unixNs);
+    const unixNs = toMicros(frame.arrival.unixNs);
+    const epochMs = nsToEpochMs(unixNs);
     for (let suffix = 0; ; suffix += 1) {
       const id = segmentStem(epochMs, suffix);
       if (this.segments.some((segment) => segment.id === id)) continue;
@@ -318,7 +319,7 @@ export class SegmentRing extends EventEmitter<SegmentRingEvents> {
         id, ...paths, open: true,
         firstPtsNs: frame.sensorTimestampNs, lastPtsNs: frame.sensorTimestampNs,
         firstEpochMs: epochMs, lastEpochMs: epochMs, frames: 0, bytes: 0,
-        offsetNs: frame.arrival.unixNs - frame.sensorTimestampNs,
+        offsetNs: unixNs - frame.sensorTimestampNs,
       };
       const segment: OpenSegment = { info, writer, timing, rows: [], sizes: [], firstNs: frame.sensorTimestampNs, lost: 0 };
       writer.on('committed', (count) => this.onCommitted(segment, count));
@@ -342,7 +343,7 @@ export class SegmentRing extends EventEmitter<SegmentRingEvents> {
     }
     const droppedBefore = segment.lost + frame.droppedBefore + hubDropped;
     segment.lost = 0;
-    segment.rows.push({ sensorTimestampNs: frame.sensorTimestampNs, unixNs: frame.arrival.unixNs, monoNs: frame.arrival.monoNs, videoPts: pts, droppedBefore });
+    segment.rows.push({ sensorTimestampNs: frame.sensorTimestampNs, unixNs: toMicros(frame.arrival.unixNs), monoNs: frame.arrival.monoNs, videoPts: pts, droppedBefore });
     segment.sizes.push(frame.data.length + FRAME_OVERHEAD_BYTES);
     segment.timing.add({
       recordTime: frame.arrival, frameIndex: segment.rows.length, sensorTimestampNs: frame.sensorTimestampNs,
@@ -491,6 +492,11 @@ export class SegmentRing extends EventEmitter<SegmentRingEvents> {
     this.stateReason = reason;
     this.emit('state', state, reason);
   }
+}
+
+/** The wall clock as the timing CSV keeps it (µs, rounded half away from zero), so memory and files agree. */
+function toMicros(ns: bigint): bigint {
+  return ((ns + 500n) / 1000n) * 1000n;
 }
 
 async function sizeOf(file: string): Promise<number> {
