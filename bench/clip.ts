@@ -26,14 +26,24 @@ const FPS = 30;
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 const seconds = (name: string, fallback: number): number => Number(process.env[name] ?? fallback);
 
-/** node's own CPU seconds (user + system) over `ms` of wall time, as % of one core. */
-async function nodeCpuPercent(ms: number): Promise<number> {
+interface CpuShare {
+  readonly total: number;
+  readonly user: number;
+  readonly system: number;
+}
+
+/** node's own CPU (user, system: the kernel's share of writing the files) over `ms` of wall time, as % of one core. */
+async function nodeCpuPercent(ms: number): Promise<CpuShare> {
   const start = process.cpuUsage();
   const t0 = performance.now();
   await sleep(ms);
   const used = process.cpuUsage(start);
-  return ((used.user + used.system) / 1000 / (performance.now() - t0)) * 100;
+  const wallMs = performance.now() - t0;
+  const pct = (us: number): number => (us / 1000 / wallMs) * 100;
+  return { total: pct(used.user + used.system), user: pct(used.user), system: pct(used.system) };
 }
+
+const show = (share: CpuShare): string => `${share.total.toFixed(2)} % (user ${share.user.toFixed(2)}, system ${share.system.toFixed(2)})`;
 
 async function main(): Promise<void> {
   const measureMs = seconds('CLIP_BENCH_MEASURE_S', 20) * 1000;
@@ -90,7 +100,8 @@ async function main(): Promise<void> {
     const segmentMb = ring.list().filter((s) => !s.open).map((s) => s.bytes / 1e6);
     const out = [
       `segment ring + clips, 1920x1080@${FPS} MJPEG replayed in real time, ffmpeg ${ffmpeg.version}, ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'})`,
-      `node CPU without ring: ${baseline.toFixed(2)} % of a core; with ring: ${withRing.toFixed(2)} %; the ring adds ${(withRing - baseline).toFixed(2)} % (over ${measureMs / 1000} s each)`,
+      `node CPU without ring: ${show(baseline)} of a core; with ring: ${show(withRing)}; the ring adds ${(withRing.total - baseline.total).toFixed(2)} % `
+        + `(user ${(withRing.user - baseline.user).toFixed(2)}, system ${(withRing.system - baseline.system).toFixed(2)}), over ${measureMs / 1000} s each`,
       `segments: 10 s, ~${(segmentMb.reduce((a, b) => a + b, 0) / Math.max(1, segmentMb.length)).toFixed(1)} MB each`,
       `10 s clip, POST /clip → done: median ${sorted[2]!.toFixed(0)} ms, min ${sorted[0]!.toFixed(0)} ms, max ${sorted[4]!.toFixed(0)} ms; frames ${frames.join(', ')}`,
     ];

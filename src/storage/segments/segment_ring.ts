@@ -70,6 +70,8 @@ export const RING_DEFAULTS = { segmentSeconds: 10, retainMinutes: 30, queueMaxFr
 const FRAME_OVERHEAD_BYTES = 130;
 const ROWS_CACHE = 8;
 const RETENTION_TIMER_MS = 10_000;
+/** Clips read the open segment's rows from memory, so its timing file may lag the most the writer allows. */
+const TIMING_FLUSH_MS = 500;
 
 interface OpenSegment {
   readonly info: SegmentInfo;
@@ -307,7 +309,7 @@ export class SegmentRing extends EventEmitter<SegmentRingEvents> {
       let timing: TimingCSVWriter;
       try {
         timing = await TimingCSVWriter.open(paths.timingPath, {
-          trial: 0, deviceId: this.options.deviceId, label: null,
+          trial: 0, deviceId: this.options.deviceId, label: null, flushIntervalMs: TIMING_FLUSH_MS,
           onError: (error) => this.logger.warn('segments: timing file failed', { file: paths.timingPath, error: error.message }),
         });
       } catch (err) {
