@@ -248,6 +248,20 @@ print(json.dumps(out))
     expect(notJson.status).to.equal(400);
   });
 
+  it('never writes through a symlink planted under the clip\'s final name', async () => {
+    const last = live.ring.list().filter((segment) => !segment.open).at(-1)!;
+    const target = path.join(live.root, 'planted-target.mp4');
+    symlinkSync(target, path.join(live.clips.clipsDir, 'planted.mp4'));
+    const response = await post(live.url, { start_pts_ns: last.firstPtsNs.toString(), stop_pts_ns: (last.firstPtsNs + 500_000_000n).toString(), filename: 'planted' });
+    expect(response.status).to.equal(202);
+    const status = await waitForClip(live.url, (await json(response))['clip_id'] as string);
+    expect(status['status']).to.equal('error');
+    expect(status['ok']).to.equal(false);
+    expect(status['message']).to.match(/already exists/);
+    expect(existsSync(target)).to.equal(false);
+    expect(existsSync(path.join(live.clips.clipsDir, 'planted_timing.csv'))).to.equal(false);
+  });
+
   it('takes 100 concurrent clip requests: 202 or 429, no crash, every accepted one finishes', async () => {
     const last = live.ring.list().filter((segment) => !segment.open).at(-1)!;
     const responses = await Promise.all(Array.from({ length: 100 }, (_, i) => {

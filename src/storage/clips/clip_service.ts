@@ -249,7 +249,12 @@ export class ClipService {
       await timing.close();
       timing = null;
       await linkIntoPlace(tmpTiming, job.timingPath);
-      await linkIntoPlace(tmpVideo, job.path);
+      try {
+        await linkIntoPlace(tmpVideo, job.path);
+      } catch (err) {
+        await unlink(job.timingPath).catch(() => undefined); // ours, linked a moment ago: no clip, no timing file
+        throw err;
+      }
       job.status = 'done';
     } catch (err) {
       job.status = 'error';
