@@ -169,7 +169,7 @@ export class SegmentRing extends EventEmitter<SegmentRingEvents> {
 
   /** Subscribes to a frame source; returns the unsubscribe function. */
   attach(source: FrameSource, name = 'segment-ring'): () => void {
-    return source.subscribe(name, this.sink, { maxQueueFrames: this.options.queueMaxFrames ?? RING_DEFAULTS.queueMaxFrames });
+    return source.subscribe(name, this.sink, { maxQueueFrames: this.options.queueMaxFrames ?? RING_DEFAULTS.queueMaxFrames, overflow: 'drop_newest' });
   }
 
   get mode(): SegmentRingOptions['mode'] {
