@@ -442,6 +442,7 @@ export class SegmentRing extends EventEmitter<SegmentRingEvents> {
     }
   }
 
+  /** One free-space reading; when critical, pauses the ring (unless already paused) and answers false. */
   private async storageAllows(): Promise<boolean> {
     const storage = this.options.storage;
     if (!storage) return true;
@@ -457,7 +458,7 @@ export class SegmentRing extends EventEmitter<SegmentRingEvents> {
     this.lastStorageLevel = reading.level;
     if (rising) this.emit('storage', reading);
     if (reading.level === 'critical') {
-      this.pause(null, `storage critical: ${reading.usedPercent.toFixed(1)} % used, ${reading.freeGb.toFixed(2)} GB free`);
+      if (this.stateNow === 'running') this.pause(null, `storage critical: ${reading.usedPercent.toFixed(1)} % used, ${reading.freeGb.toFixed(2)} GB free`);
       return false;
     }
     return true;
@@ -468,12 +469,9 @@ export class SegmentRing extends EventEmitter<SegmentRingEvents> {
     if (this.storageCheck !== null || performance.now() - this.lastStorageCheckMs < interval) return;
     this.lastStorageCheckMs = performance.now();
     this.storageCheck = (async () => {
-      if (this.options.storage) {
-        this.setState('running', null); // storageAllows pauses again if still critical
-        await this.storageAllows();
-      } else {
-        this.setState('running', null); // a failed write: try a new segment
-      }
+      // Without a guard the pause came from a failed write: try a new segment.
+      const allowed = this.options.storage ? await this.storageAllows() : true;
+      if (allowed && this.stateNow === 'paused_storage') this.setState('running', null);
     })().finally(() => {
       this.storageCheck = null;
     });

@@ -165,7 +165,7 @@ describe('SegmentRing (fake frames, real files)', function () {
     await new Promise((r) => setTimeout(r, 20));
     await feed(ring, range(72, 80).map((i) => frame(i)));
     expect(ring.state).to.equal('running');
-    expect(states).to.include.members(['paused_storage', 'running']);
+    expect(states).to.deep.equal(['paused_storage', 'running']);
     await ring.forceRotate();
     const last = ring.list().at(-1)!;
     expect(last.firstPtsNs > frame(70).sensorTimestampNs).to.equal(true);
