@@ -71,7 +71,8 @@ export class CommandHandlers {
   private async applyConfig(payload: CommandPayloads['apply_config']): Promise<void> {
     const { config, channel, reporter } = this.deps;
     const { command_id: _id, timestamp: _ts, ...patch } = payload;
-    const { next, changes } = config.preview(patch);
+    // A mode field left open follows the camera: re-stating the mode it runs in is no change.
+    const { next, changes } = config.preview(patch, channel.assigned?.selection.recordMode ?? null);
     const restart = changes.some((c) => c.effect === 'restart_capture') && channel.assigned !== null;
     if (restart && this.deps.hostState() === 'recording') {
       throw new ModuleError('ALREADY_RECORDING', 'Camera is currently recording; a mode change needs the trial paused first', {

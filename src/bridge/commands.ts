@@ -36,10 +36,17 @@ export type ParsedCommand = {
   };
 }[CanonicalCommand];
 
+/**
+ * Every accepted name → its canonical command. A Map, not an object lookup: a host-sent
+ * name like `__proto__` or `constructor` must not find Object.prototype's members.
+ */
+const COMMAND_LOOKUP: ReadonlyMap<string, CanonicalCommand> = new Map<string, CanonicalCommand>([
+  ...CANONICAL_COMMANDS.map((name): [string, CanonicalCommand] => [name, name]),
+  ...Object.entries(COMMAND_ALIASES),
+]);
+
 export function canonicalName(name: string): CanonicalCommand | undefined {
-  const lower = name.toLowerCase();
-  if ((CANONICAL_COMMANDS as readonly string[]).includes(lower)) return lower as CanonicalCommand;
-  return (COMMAND_ALIASES as Record<string, CanonicalCommand>)[lower];
+  return COMMAND_LOOKUP.get(name.toLowerCase());
 }
 
 /** Checks a command's name and payload against schemas/commands before anything acts on it. */

@@ -8,6 +8,7 @@ import type { ModuleBus } from '../events/module_bus.js';
 import type { FfmpegProvider } from '../ffmpeg/provider.js';
 import type { Logger } from '../logging/logger.js';
 import type { DiskGuard } from '../storage/disk_guard.js';
+import type { FileLifecycle } from '../storage/file_lifecycle.js';
 import type { StopReason, TrialRecorder, TrialRecorderFactory } from '../storage/types.js';
 import type { RuntimeState } from './command_rules.js';
 import type { SessionState } from './session_state.js';
@@ -29,6 +30,8 @@ export interface HandlerDeps {
   readonly captureFactory: CaptureSourceFactory;
   readonly trialFactory: TrialRecorderFactory;
   readonly diskGuard: DiskGuard;
+  /** Files written outside a trial (snapshots) announce themselves here too. */
+  readonly lifecycle: FileLifecycle;
   readonly reconnect: Reconnector;
   readonly logger: Logger;
   /** Runs a task in the runtime's serial queue (events from timers and children). */

@@ -5,11 +5,11 @@ import type { CommandPayloads } from '../generated/schema-types.js';
 import type { LogLevel } from '../logging/logger.js';
 import { sanitizeLabel } from '../storage/session_paths.js';
 import type { CameraSession } from '../camera_core/camera_session.js';
-import { errnoCode } from '../errors/errno.js';
+import { writeNewFile } from '../storage/name_reserver.js';
 import type { HandlerDeps } from './handler_deps.js';
 import { pathRule, resolveAllowedPath } from '../storage/allowed_roots.js';
 
-type Deps = Pick<HandlerDeps, 'channel' | 'session' | 'reporter' | 'config' | 'logger'>;
+type Deps = Pick<HandlerDeps, 'channel' | 'session' | 'reporter' | 'config' | 'logger' | 'lifecycle'>;
 
 const HOST_LEVELS: Record<CommandPayloads['set_log_level']['level'], LogLevel> = {
   debug: 'debug', info: 'info', warning: 'warn', warn: 'warn', error: 'error', critical: 'error',
@@ -35,7 +35,13 @@ export class HostHandlers {
     const stamp = new Date(Number(frame.arrival.unixNs / 1_000_000n)).toISOString().replace(/[-:]/g, '').replace('.', '_');
     const wanted = payload.path ? resolveAllowedPath('path', payload.path, rule) : path.join(dir, `snapshot_${sanitizeLabel(camera.identity.stableId)}_${stamp}.jpg`);
     await fs.mkdir(path.dirname(wanted), { recursive: true });
-    const written = await writeNew(wanted, frame.data);
+    const written = await writeNewFile(wanted, frame.data);
+    // Written whole before anyone hears of it: opened and closed at once.
+    const file = { path: written, kind: 'snapshot' as const, cameraId: camera.cameraId, trialNumber: null };
+    this.deps.lifecycle.opened(file);
+    this.deps.lifecycle.closed({
+      ...file, bytes: frame.data.length, frames: 1, firstSensorTimestampNs: frame.sensorTimestampNs, lastSensorTimestampNs: frame.sensorTimestampNs,
+    });
     this.deps.reporter.report('snapshot_saved', {
       camera_id: camera.cameraId, path: written, bytes: frame.data.length, sensor_timestamp_ns: frame.sensorTimestampNs.toString(),
     });
@@ -52,18 +58,5 @@ export class HostHandlers {
       available: false, visible: false, geometry: null,
       reason: 'cameras-usb2 runs headless and draws no window; recording is unaffected',
     });
-  }
-}
-
-async function writeNew(file: string, data: Buffer): Promise<string> {
-  const { dir, name, ext } = path.parse(file);
-  for (let n = 1; ; n += 1) {
-    const candidate = n === 1 ? file : path.join(dir, `${name}_${n}${ext}`);
-    try {
-      await fs.writeFile(candidate, data, { flag: 'wx' });
-      return candidate;
-    } catch (err) {
-      if (errnoCode(err) !== 'EEXIST') throw err;
-    }
   }
 }

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { inject, injectable } from 'tsyringe';
 import { ModuleError, toModuleError } from '../errors/codes.js';
+import { errnoCode } from '../errors/errno.js';
 import { TOKENS, type HostInfo } from '../di/tokens.js';
 import type { Logger } from '../logging/logger.js';
 import type { ConfigStore } from '../config/config_store.js';
@@ -8,6 +9,9 @@ import type { FfmpegProvider } from '../ffmpeg/provider.js';
 import type { ProcessRegistry } from '../process/owned_process.js';
 import type { CaptureSourceFactory, DeviceProbe } from '../camera_core/types.js';
 import type { DiskGuard } from '../storage/disk_guard.js';
+import type { TrialRepairer } from '../storage/repair/trial_repairer.js';
+import type { FileLifecycle } from '../storage/file_lifecycle.js';
+import { pathRule } from '../storage/allowed_roots.js';
 import type { StopReason, TrialRecorder, TrialRecorderFactory } from '../storage/types.js';
 import type { ModuleBus } from '../events/module_bus.js';
 import { StatusReporter } from '../events/status_reporter.js';
@@ -54,6 +58,8 @@ export class CamerasRuntime {
     @inject(TOKENS.CaptureSourceFactory) captureFactory: CaptureSourceFactory,
     @inject(TOKENS.TrialRecorderFactory) trialFactory: TrialRecorderFactory,
     @inject(TOKENS.DiskGuard) private readonly diskGuard: DiskGuard,
+    @inject(TOKENS.TrialRepairer) private readonly repairer: TrialRepairer,
+    @inject(TOKENS.FileLifecycle) lifecycle: FileLifecycle,
   ) {
     this.reporter = new StatusReporter(bus);
     const enqueue = (task: () => Promise<void>): Promise<void> => this.queue.push(task);
@@ -79,7 +85,7 @@ export class CamerasRuntime {
     this.telemetry = new PeriodicTask(() => this.emitTelemetry());
     this.handlers = new CommandHandlers({
       channel: this.channel, session: this.session, reporter: this.reporter, bus, config, ffmpeg, probe, captureFactory,
-      trialFactory, diskGuard, reconnect: this.reconnect, logger, enqueue,
+      trialFactory, diskGuard, lifecycle, reconnect: this.reconnect, logger, enqueue,
       reportError: (command, error) => this.reportError(command, error),
       hostState: () => this.state,
       close: (reason) => this.close(reason),
@@ -106,6 +112,29 @@ export class CamerasRuntime {
     });
     const missing = this.ffmpeg.error;
     if (missing) this.reportError(null, missing);
+    else if (config.storage.repair_on_start) void this.jobs.push(() => this.repairUnfinished());
+  }
+
+  /** Completes trials a crash left unfinished under the storage roots; runs beside commands, never before ready. */
+  private async repairUnfinished(): Promise<void> {
+    for (const dir of new Set(pathRule(this.config.current).roots)) {
+      try {
+        const report = await this.repairer.repair(dir);
+        if (report.trials.length === 0) continue;
+        this.reporter.report('trials_repaired', {
+          dir, trials_found: report.trialsFound,
+          repaired: report.trials.filter((t) => t.outcome === 'repaired').map((t) => ({
+            metadata_path: t.metadataPath, frames_total: t.framesTotal,
+            indexed_videos: t.videos.filter((v) => v.index === 'added').map((v) => v.path),
+          })),
+          failed: report.trials.filter((t) => t.outcome === 'failed').map((t) => ({ metadata_path: t.metadataPath, reason: t.reason ?? 'unknown' })),
+          skipped: report.trials.filter((t) => t.outcome === 'skipped').length,
+        });
+      } catch (err) {
+        // A root that does not exist yet holds nothing to repair.
+        if (errnoCode(err) !== 'ENOENT') this.logger.warn('repairing unfinished trials failed', { dir, error: toModuleError(err).message });
+      }
+    }
   }
 
   /** Queues one command; resolves when it has been handled and answered. Never rejects. */

@@ -11,7 +11,8 @@ import { DEFAULT_STALL_TIMEOUT_MS, FrameWatchdog } from './frame_watchdog.js';
 import { FrameGapCounter, PtsToNanoseconds } from './frame_timing.js';
 import { FramecrcParser } from './framecrc_parser.js';
 import { buildCaptureArgs } from './input_args.js';
-import { RateMeter } from './rate_meter.js';
+import { monoMs, RateMeter } from './rate_meter.js';
+import { SourceClockContinuity, type CaptureTimestampAdjuster } from './source_clock_continuity.js';
 import type {
   CaptureEvents,
   CaptureExit,
@@ -28,6 +29,8 @@ export interface FfmpegCaptureDeps {
   readonly registry: ProcessRegistry;
   readonly ffmpeg: FfmpegInfo;
   readonly clock: Clock;
+  /** Continues synthetic and replay timestamps from the device's previous capture; null for real cameras. */
+  readonly timestamps?: CaptureTimestampAdjuster | null;
 }
 
 const STOP_OPTIONS = { stdinQuit: 'q', gracefulMs: 2000, termMs: 2000 } as const;
@@ -50,7 +53,9 @@ interface PendingStart {
  * kernel's buffer timestamp in microseconds on CLOCK_MONOTONIC, the clock hrtime reads, so
  * it is directly comparable with arrival.monoNs (record_time_mono): their difference is
  * the delay from exposure end to node. For synthetic and replay sources it is the
- * source's own pts, starting near 0.
+ * source's own pts, starting near 0 for the device's first capture; a later capture of the
+ * same device continues where the last one stopped plus the real time in between
+ * (SourceClockContinuity), so a trial's timestamps never go back.
  *
  * `ended` is emitted exactly once when the child is gone: after stop() with requested
  * true, otherwise (crash, unplug, failed start, or no frame for about a second: the frame
@@ -108,7 +113,7 @@ export class FfmpegCaptureSource extends EventEmitter<CaptureEvents> implements 
     return {
       framesCaptured: this.framesCaptured,
       framesMissing: this.gaps.totalMissing,
-      fps: this.rate.rate(toMilliseconds(this.deps.clock.sample().monoNs)),
+      fps: this.rate.rate(monoMs(this.deps.clock.sample().monoNs)),
     };
   }
 
@@ -203,7 +208,8 @@ export class FfmpegCaptureSource extends EventEmitter<CaptureEvents> implements 
       this.failProtocol(new Error('ffmpeg sent a packet before its timebase header'));
       return;
     }
-    const sensorTimestampNs = toNanoseconds.convert(pts);
+    const sourceNs = toNanoseconds.convert(pts);
+    const sensorTimestampNs = this.deps.timestamps ? this.deps.timestamps.adjust(sourceNs, arrival.monoNs) : sourceNs;
     const frame: CapturedFrame = {
       captureIndex: this.framesCaptured,
       data,
@@ -212,7 +218,7 @@ export class FfmpegCaptureSource extends EventEmitter<CaptureEvents> implements 
       droppedBefore: this.gaps.observe(sensorTimestampNs),
     };
     this.framesCaptured += 1;
-    this.rate.record(toMilliseconds(arrival.monoNs));
+    this.rate.record(monoMs(arrival.monoNs));
     this.emit('frame', frame);
     this.watchdog.frame();
     if (this.pendingStart) this.settleStart(null);
@@ -297,11 +303,10 @@ function frameStreams(proc: OwnedProcess): { bytes: Readable; packets: Readable 
   return bytes && packets instanceof Readable ? { bytes, packets } : null;
 }
 
-function toMilliseconds(monoNs: bigint): number {
-  return Number(monoNs) / 1e6;
-}
-
 export class FfmpegCaptureSourceFactory implements CaptureSourceFactory {
+  /** Per device, where the last capture's timestamps stood: captures of one device come from this factory. */
+  private readonly continuity = new SourceClockContinuity();
+
   constructor(
     private readonly registry: ProcessRegistry,
     private readonly ffmpeg: FfmpegInfo,
@@ -309,6 +314,8 @@ export class FfmpegCaptureSourceFactory implements CaptureSourceFactory {
   ) {}
 
   create(request: CaptureRequest): CaptureSource {
-    return new FfmpegCaptureSource(request, { registry: this.registry, ffmpeg: this.ffmpeg, clock: this.clock });
+    return new FfmpegCaptureSource(request, {
+      registry: this.registry, ffmpeg: this.ffmpeg, clock: this.clock, timestamps: this.continuity.forCapture(request.device),
+    });
   }
 }

@@ -34,3 +34,8 @@ export class RateMeter {
     return this.timesMs[(this.next - 1 - back + CAPACITY * 2) % CAPACITY] ?? 0;
   }
 }
+
+/** A monotonic clock reading in ns as the meter's milliseconds. */
+export function monoMs(monoNs: bigint): number {
+  return Number(monoNs) / 1e6;
+}

@@ -1,4 +1,5 @@
 import type { ResolvedConfig } from '../config/config.js';
+import { decideRecordingFormat } from '../storage/recording_format.js';
 import { isMjpegPixelFormat } from './input_args.js';
 import type { CameraCapabilities, CaptureMode } from './types.js';
 
@@ -6,7 +7,7 @@ export interface ModeSelection {
   readonly captureMode: CaptureMode;
   readonly recordMode: CaptureMode;
   readonly previewMode: CaptureMode;
-  /** Frames are stored exactly as the camera sent them. */
+  /** Frames go into the file as the capture delivers them, no re-encode (decideRecordingFormat). */
   readonly passthrough: boolean;
   readonly reason: string;
 }
@@ -39,8 +40,7 @@ export function selectModes(caps: CameraCapabilities, config: Pick<ResolvedConfi
     width: record.width ?? captureMode.width, height: record.height ?? captureMode.height,
     fps: captureMode.fps, pixel_format: record.codec,
   };
-  const passthrough = record.codec === 'mjpeg' && !record.force_reencode &&
-    isMjpegPixelFormat(captureMode.pixel_format) && sameSize(captureMode, recordMode);
+  const { passthrough } = decideRecordingFormat({ captureMode, recordMode, codec: record.codec, forceReencode: record.force_reencode });
   return { captureMode, recordMode, previewMode: choosePreview(caps.modes, captureMode, config.preview), passthrough, reason };
 }
 

@@ -4,6 +4,10 @@ import { ReferenceHost } from '../host/reference_host.js';
 import { FfprobeLocator } from '../ffmpeg/locate_ffprobe.js';
 import { checkRecording } from '../verify/recording_check.js';
 import { formatStatus } from '../view/status_line.js';
+import { parseDeviceSpec } from '../camera_core/device_spec.js';
+import type { DeviceSpec } from '../camera_core/types.js';
+import { ModuleError } from '../errors/codes.js';
+import { CliUsageError } from './cli_error.js';
 
 export interface DemoOptions {
   readonly out?: string;
@@ -15,32 +19,71 @@ export interface DemoOptions {
 
 const DEFAULT_CAMERA = 'synthetic:1280x720@30';
 
+/** The backend a camera_id names for this device: what it is, so a replay clip is not called synthetic. */
+export function demoBackend(device: DeviceSpec): string {
+  return device.kind === 'v4l2' ? 'usb' : device.kind;
+}
+
 function positive(value: string | undefined, fallback: number, name: string, max: number): number {
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0 || n > max) throw new Error(`--${name} must be a number in (0, ${max}], got ${value}`);
+  if (!Number.isFinite(n) || n <= 0 || n > max) throw new CliUsageError(`--${name} must be a number in (0, ${max}], got ${value}`);
   return n;
 }
 
-function freshFolder(out: string | undefined): string {
+/** The folder the demo writes into, and whether the demo made it (so a failed run may remove it). */
+function freshFolder(out: string | undefined): { dir: string; created: boolean } {
   if (out) {
+    const existed = fs.existsSync(out);
     fs.mkdirSync(out, { recursive: true });
-    return path.resolve(out);
+    return { dir: path.resolve(out), created: !existed };
   }
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
-  return fs.mkdtempSync(path.resolve(`demo-output-${stamp}-`));
+  return { dir: fs.mkdtempSync(path.resolve(`demo-output-${stamp}-`)), created: true };
+}
+
+/** True when the folder holds no file at any depth. */
+function holdsNoFile(dir: string): boolean {
+  return fs.readdirSync(dir, { withFileTypes: true }).every((entry) => entry.isDirectory() && holdsNoFile(path.join(dir, entry.name)));
+}
+
+function parseCamera(spec: string): DeviceSpec {
+  try {
+    return parseDeviceSpec(spec);
+  } catch (err) {
+    throw new CliUsageError(`--camera ${spec}: ${err instanceof Error ? err.message : String(err)}`);
+  }
 }
 
 /**
  * The main job, end to end: the reference host loads the module through its manifest,
- * assigns synthetic camera(s), records one trial, pauses, and checks every file with
- * ffprobe frame for frame. Exit code 0 only when every check passed.
+ * assigns the camera(s) (synthetic by default, named by their backend), records one
+ * trial, pauses, and checks every file with ffprobe frame for frame. Exit code 0 only when
+ * every check passed.
  */
 export async function runDemo(options: DemoOptions): Promise<number> {
   const seconds = positive(options.seconds, 3, 'seconds', 3600);
   const count = Math.round(positive(options.cameras, 1, 'cameras', 16));
   const spec = options.camera ?? DEFAULT_CAMERA;
-  const outDir = freshFolder(options.out);
+  const backend = demoBackend(parseCamera(spec));
+  const folder = freshFolder(options.out);
+  try {
+    return await recordAndCheck(options, { spec, backend, count, seconds, outDir: folder.dir });
+  } finally {
+    // A demo that failed before writing anything leaves no empty folder behind.
+    if (folder.created && fs.existsSync(folder.dir) && holdsNoFile(folder.dir)) fs.rmSync(folder.dir, { recursive: true, force: true });
+  }
+}
+
+interface DemoPlan {
+  readonly spec: string;
+  readonly backend: string;
+  readonly count: number;
+  readonly seconds: number;
+  readonly outDir: string;
+}
+
+async function recordAndCheck(options: DemoOptions, { spec, backend, count, seconds, outDir }: DemoPlan): Promise<number> {
   const { print } = options;
   print(`cameras-usb2 demo: ${count} camera(s) of ${spec}, ${seconds} s, writing into ${outDir}`);
   const hosts = Array.from({ length: count }, (_, i) => new ReferenceHost({
@@ -52,11 +95,11 @@ export async function runDemo(options: DemoOptions): Promise<number> {
     await Promise.all(hosts.map((h) => h.start()));
     const assigned = await Promise.all(hosts.map(async (h, i) => {
       h.send('start_session', { session_id: 'demo' });
-      h.send('assign_device', { camera_id: { backend: 'synthetic', stable_id: `cam${i + 1}` }, descriptor: { name: `demo cam${i + 1}`, device_path: spec } });
+      h.send('assign_device', { camera_id: { backend, stable_id: `cam${i + 1}` }, descriptor: { name: `demo ${backend} cam${i + 1}`, device_path: spec } });
       return Promise.race([h.waitFor('device_ready', 15_000), h.waitFor('device_error', 15_000)]);
     }));
     const failed = assigned.find((s) => s.status === 'device_error');
-    if (failed) throw new Error(`camera could not be opened: ${JSON.stringify(failed.data)}`);
+    if (failed?.status === 'device_error') throw new ModuleError('DEVICE_FAILED', `camera ${spec} could not be opened: ${failed.data.error}`);
     await Promise.all(hosts.map((h) => h.request('record', { trial_number: 1, trial_label: 'demo trial' })));
     await new Promise((r) => setTimeout(r, seconds * 1000));
     await Promise.all(hosts.map((h) => h.request('pause')));

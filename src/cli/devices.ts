@@ -1,5 +1,5 @@
 import { CameraDiscovery } from '../camera_core/discovery/camera_discovery.js';
-import type { DiscoveredCamera } from '../camera_core/discovery/types.js';
+import type { DiscoveredCamera, DiscoveryResult } from '../camera_core/discovery/types.js';
 import type { CameraCapabilities, CaptureMode, ControlInfo } from '../camera_core/types.js';
 import { V4l2Ctl } from '../camera_core/v4l2/v4l2_ctl.js';
 import { V4l2NodeProbe, type V4l2Description } from '../camera_core/v4l2/v4l2_probe.js';
@@ -51,11 +51,22 @@ export async function listDevices(options: DevicesOptions): Promise<number> {
   if (options.json) {
     options.print(JSON.stringify({
       platform: found.platform, listing_available: found.listingAvailable, notes: found.notes, cameras: reports.map(toJson),
+      ...(found.emptyReason === null ? {} : { empty_reason: found.emptyReason, without_a_camera: WITHOUT_A_CAMERA }),
     }, null, 2));
   } else {
-    printText(options.print, found.listingAvailable, found.notes, reports);
+    printText(options.print, found, reports);
   }
   return 0;
+}
+
+/** What to use when there is no camera: the module's own sources need none. */
+const WITHOUT_A_CAMERA = 'the device paths synthetic:1280x720@30 (a test pattern) and replay:/path/clip.mkv (an MJPEG clip, looped) '
+  + 'need no camera: try npx cameras-usb2 demo, or assign_device with one of them as descriptor.device_path';
+
+/** A node this user may not open (not in the video group) is worth saying, camera or not. */
+function permissionHint(reports: readonly CameraReport[], notes: readonly string[]): string | null {
+  const denied = [...notes, ...reports.map((r) => r.error ?? '')].some((text) => /permission denied/i.test(text));
+  return denied ? 'some video nodes cannot be opened by this user (permission denied): add it to the video group (sudo usermod -aG video $USER, then log in again)' : null;
 }
 
 function toJson({ camera, probed, error }: CameraReport): Record<string, unknown> {
@@ -63,7 +74,7 @@ function toJson({ camera, probed, error }: CameraReport): Record<string, unknown
   return {
     backend: camera.backend, stable_id: camera.stableId, name: camera.name, device_path: camera.devicePath,
     usb_path: camera.usbPath, vid_pid: camera.vidPid, serial: camera.serial, driver: camera.driver,
-    by_id: camera.byId, by_path: camera.byPath, capture_check: camera.captureCheck,
+    by_id: camera.byId, by_path: camera.byPath, capture_check: camera.captureCheck, capture_evidence: camera.captureEvidence,
     assign_device: {
       camera_id: { backend: camera.backend, stable_id: camera.stableId },
       descriptor: { name: camera.name, device_path: camera.devicePath, ...(camera.usbPath ? { usb_path: camera.usbPath } : {}) },
@@ -78,8 +89,12 @@ function toJson({ camera, probed, error }: CameraReport): Record<string, unknown
   };
 }
 
-function printText(print: (line: string) => void, available: boolean, notes: readonly string[], reports: readonly CameraReport[]): void {
-  if (reports.length === 0) print(available ? 'No camera found.' : 'No camera found (the device list could not be read).');
+function printText(print: (line: string) => void, found: DiscoveryResult, reports: readonly CameraReport[]): void {
+  const { notes } = found;
+  if (reports.length === 0) {
+    print(`No camera found: ${found.emptyReason ?? 'the device list is empty'}.`);
+    print(`Without a camera: ${WITHOUT_A_CAMERA}.`);
+  }
   for (const { camera, probed, error } of reports) {
     const where = [camera.usbPath && `USB ${camera.usbPath}`, camera.vidPid, camera.serial && `serial ${camera.serial}`].filter(Boolean).join(', ');
     print(`${camera.stableId}  ${camera.name}  ${camera.devicePath}${where ? `  (${where})` : ''}`);
@@ -93,6 +108,8 @@ function printText(print: (line: string) => void, available: boolean, notes: rea
     for (const note of probed.notes) print(`  note: ${note}`);
   }
   for (const note of notes) print(`note: ${note}`);
+  const permission = permissionHint(reports, notes);
+  if (permission) print(`note: ${permission}`);
 }
 
 /** "mjpeg 1920x1080@30/24/20, 1280x720@30/24/20" per pixel format. */

@@ -1,29 +1,40 @@
-import { parseArgs } from 'node:util';
 import { serveStdio } from '../stdio/serve.js';
 import type { LogLevel } from '../logging/logger.js';
 import { HOST_DIALECTS, type HostDialect } from '../stdio/dialect.js';
+import { ModuleError } from '../errors/codes.js';
+import { errnoCode } from '../errors/errno.js';
+import { CliUsageError, USAGE_EXIT_CODE } from './cli_error.js';
+import { parseCommandArgs, type CommandArgs, type OptionSpec } from './command_args.js';
+import { CLI_COMMANDS, COMMAND_USAGE, GENERAL_USAGE, type CliCommand } from './usage.js';
 
-const USAGE = `usage: cameras-usb2 <command> [options]
+/** Where the CLI prints; the tests pass their own. */
+export interface CliOutput {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+}
 
-commands:
-  serve --stdio [--host-dialect plain|rpi-logger] [--config-path FILE] [--output-dir DIR]
-                       one JSON command per line on stdin, one JSON status per line on stdout
-                       (the RPi_Logger host's flags are accepted; --enable-commands implies rpi-logger)
-  devices [--json]     list the cameras of this machine with their modes and controls
-                       (Linux: CAMERAS_SYSFS_ROOT / CAMERAS_DEV_ROOT point at another sysfs / dev tree)
-  demo [--out DIR] [--seconds N] [--cameras N] [--camera SPEC]
-                       record one trial from the synthetic camera and check the files
-  clip --url URL (--start-ms A --stop-ms B | --start-pts A --stop-pts B) [--label L] [--out DIR]
-                       ask a running producer for a clip of that window; prints the clip's path
-  install-rpi-logger <rpi_logger/modules>    make this module RPi_Logger's camera module
-  keygen [--x25519] --out FILE
-                       a new encryption key (mode 0600), or an X25519 key pair FILE + FILE.pub
-  decrypt FILE.enc (--key-file KEY | --identity PRIVATE_KEY) [-o OUT | -o -] [--allow-truncated]
-                       stream the plaintext of an encrypted recording (to stdout with -o -)
-  verify FILE.enc (--key-file KEY | --identity PRIVATE_KEY) [--allow-truncated]
-                       check every segment; exit 0 OK, 1 failed (segment, offset, reason), 2 usage
-  uninstall-rpi-logger <rpi_logger/modules>  put the original camera module back
-`;
+const PROCESS_OUTPUT: CliOutput = {
+  stdout: (text) => { process.stdout.write(text); },
+  stderr: (text) => { process.stderr.write(text); },
+};
+
+/** The flags RPi_Logger passes (shared/host-protocol.md), ours, and the host's we only accept. */
+const SERVE_OPTIONS: OptionSpec = {
+  stdio: { type: 'boolean' },
+  'config-path': { type: 'string' },
+  'log-level': { type: 'string' },
+  'instance-id': { type: 'string' },
+  'host-dialect': { type: 'string' },
+  'output-dir': { type: 'string' },
+  'session-prefix': { type: 'string' },
+  'enable-commands': { type: 'boolean' },
+  'max-line-bytes': { type: 'string' },
+  'no-console': { type: 'boolean' },
+  'window-geometry': { type: 'string' },
+  platform: { type: 'string' },
+  architecture: { type: 'string' },
+  'is-raspberry-pi': { type: 'boolean' },
+};
 
 /**
  * stderr stays quiet unless something is wrong: the RPi_Logger host logs every stderr line
@@ -37,90 +48,130 @@ function stderrLevel(level: string | undefined): LogLevel {
   return 'warn';
 }
 
-/** Flags the RPi_Logger host passes; unknown ones are tolerated (strict: false). */
-function parseFlags(args: string[]) {
-  return parseArgs({
-    args,
-    strict: false,
-    allowPositionals: true,
-    options: {
-      stdio: { type: 'boolean' },
-      'config-path': { type: 'string' },
-      'log-level': { type: 'string' },
-      'instance-id': { type: 'string' },
-      'host-dialect': { type: 'string' },
-      'output-dir': { type: 'string' },
-      'session-prefix': { type: 'string' },
-      'enable-commands': { type: 'boolean' },
-      out: { type: 'string' },
-      seconds: { type: 'string' },
-      cameras: { type: 'string' },
-      camera: { type: 'string' },
-      help: { type: 'boolean' },
-      json: { type: 'boolean' },
-    },
-  }).values;
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+
+function serve(args: CommandArgs, out: CliOutput): Promise<number> {
+  const flags = args.values;
+  const dialect = str(flags['host-dialect']) ?? (flags['enable-commands'] ? 'rpi-logger' : 'plain');
+  if (!(HOST_DIALECTS as readonly string[]).includes(dialect)) {
+    throw new CliUsageError(`--host-dialect must be one of ${HOST_DIALECTS.join(', ')} (got ${dialect})`);
+  }
+  const maxLine = str(flags['max-line-bytes']);
+  const maxLineBytes = maxLine === undefined ? undefined : Number(maxLine);
+  if (maxLineBytes !== undefined && !(Number.isInteger(maxLineBytes) && maxLineBytes >= 1024)) {
+    throw new CliUsageError(`--max-line-bytes must be a whole number of bytes, at least 1024 (got ${maxLine})`);
+  }
+  // The host protocol asks for unknown flags to be tolerated; say so once, do not fail.
+  if (args.unknown.length > 0) out.stderr(`cameras-usb2 serve: ignoring unknown option(s) ${args.unknown.join(' ')}\n`);
+  return serveStdio({
+    input: process.stdin, output: process.stdout, errorOutput: process.stderr, handleSignals: true,
+    maxLineBytes,
+    configPath: str(flags['config-path']),
+    logLevel: stderrLevel(str(flags['log-level'])),
+    instanceId: str(flags['instance-id']),
+    dialect: dialect as HostDialect,
+    outputDir: str(flags['output-dir']),
+    sessionPrefix: str(flags['session-prefix']),
+  });
 }
 
-function parsePositionals(args: string[]): string[] {
-  return parseArgs({ args, strict: false, allowPositionals: true }).positionals;
-}
-
-export async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
-  const flags = parseFlags(rest);
-  const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+async function run(command: CliCommand, rest: readonly string[], out: CliOutput): Promise<number> {
+  const print = (line: string): void => out.stdout(`${line}\n`);
   switch (command) {
     case 'serve': {
-      const dialect = str(flags['host-dialect']) ?? (flags['enable-commands'] ? 'rpi-logger' : 'plain');
-      if (!(HOST_DIALECTS as readonly string[]).includes(dialect)) {
-        process.stderr.write(`--host-dialect must be one of ${HOST_DIALECTS.join(', ')}\n`);
-        return 2;
-      }
-      return serveStdio({
-        input: process.stdin, output: process.stdout, errorOutput: process.stderr, handleSignals: true,
-        configPath: str(flags['config-path']),
-        logLevel: stderrLevel(str(flags['log-level'])),
-        instanceId: str(flags['instance-id']),
-        dialect: dialect as HostDialect,
-        outputDir: str(flags['output-dir']),
-        sessionPrefix: str(flags['session-prefix']),
-      });
+      const args = parseCommandArgs(command, rest, SERVE_OPTIONS, { maxPositionals: 0, tolerateUnknown: true });
+      if (args.values['help']) return usage(command, out);
+      return serve(args, out);
     }
     case 'devices': {
+      const args = parseCommandArgs(command, rest, { json: { type: 'boolean' } }, { maxPositionals: 0 });
+      if (args.values['help']) return usage(command, out);
       const { listDevices } = await import('./devices.js');
-      return listDevices({ json: flags.json === true, print: (line) => process.stdout.write(`${line}\n`) });
+      return listDevices({ json: args.values['json'] === true, print });
     }
     case 'demo': {
+      const spec: OptionSpec = { out: { type: 'string' }, seconds: { type: 'string' }, cameras: { type: 'string' }, camera: { type: 'string' } };
+      const args = parseCommandArgs(command, rest, spec, { maxPositionals: 0 });
+      if (args.values['help']) return usage(command, out);
       const { runDemo } = await import('./demo.js');
-      return runDemo({
-        out: str(flags.out), seconds: str(flags.seconds), cameras: str(flags.cameras), camera: str(flags.camera),
-        print: (line) => process.stdout.write(`${line}\n`),
-      });
+      const v = args.values;
+      return runDemo({ out: str(v['out']), seconds: str(v['seconds']), cameras: str(v['cameras']), camera: str(v['camera']), print });
     }
-    case 'clip':
-      return (await import('./clip.js')).runClip(rest, { print: (line) => process.stdout.write(`${line}\n`), printError: (line) => process.stderr.write(`${line}\n`), env: process.env });
+    case 'repair': {
+      const args = parseCommandArgs(command, rest, { json: { type: 'boolean' } }, { maxPositionals: 1 });
+      if (args.values['help']) return usage(command, out);
+      const [dir] = args.positionals;
+      if (!dir) throw new CliUsageError('repair needs the folder to look in; see cameras-usb2 repair --help');
+      const { runRepair } = await import('./repair.js');
+      return runRepair({ dir, json: args.values['json'] === true, print });
+    }
+    case 'clip': {
+      if (rest.includes('--help') || rest.includes('-h')) return usage(command, out);
+      return (await import('./clip.js')).runClip([...rest], { print, printError: (line) => out.stderr(`${line}\n`), env: process.env });
+    }
     case 'keygen':
-      return (await import('./keygen.js')).runKeygen(rest, { stdout: process.stdout, stderr: process.stderr });
     case 'decrypt':
-      return (await import('./decrypt.js')).runDecrypt(rest, { stdout: process.stdout, stderr: process.stderr });
-    case 'verify':
-      return (await import('./verify.js')).runVerify(rest, { stdout: process.stdout, stderr: process.stderr });
+    case 'verify': {
+      // These parse their own (strict) options; --help is answered here like everywhere else.
+      if (rest.includes('--help') || rest.includes('-h')) return usage(command, out);
+      const streams = { stdout: process.stdout, stderr: process.stderr };
+      if (command === 'keygen') return (await import('./keygen.js')).runKeygen([...rest], streams);
+      if (command === 'decrypt') return (await import('./decrypt.js')).runDecrypt([...rest], streams);
+      return (await import('./verify.js')).runVerify([...rest], streams);
+    }
     case 'install-rpi-logger':
     case 'uninstall-rpi-logger': {
-      const [modulesDir] = parsePositionals(rest);
-      if (!modulesDir) {
-        process.stderr.write(`usage: cameras-usb2 ${command} <RPi_Logger rpi_logger/modules folder>\n`);
-        return 2;
-      }
+      const args = parseCommandArgs(command, rest, {}, { maxPositionals: 1 });
+      if (args.values['help']) return usage(command, out);
+      const [modulesDir] = args.positionals;
+      if (!modulesDir) throw new CliUsageError(`${command} needs the RPi_Logger rpi_logger/modules folder; see cameras-usb2 ${command} --help`);
       const { installRpiLogger, uninstallRpiLogger } = await import('./rpi_logger_install.js');
       const report = command === 'install-rpi-logger' ? installRpiLogger(modulesDir) : uninstallRpiLogger(modulesDir);
-      for (const file of report.written) process.stdout.write(`wrote ${file}\n`);
-      for (const file of report.backedUp) process.stdout.write(`${command === 'install-rpi-logger' ? 'set aside' : 'restored'} ${file}\n`);
+      for (const file of report.written) print(`wrote ${file}`);
+      for (const file of report.backedUp) print(`${command === 'install-rpi-logger' ? 'set aside' : 'restored'} ${file}`);
       return 0;
     }
-    default:
-      process.stderr.write(USAGE);
-      return command === undefined || command === 'help' || flags.help ? 0 : 2;
+  }
+}
+
+function usage(command: CliCommand, out: CliOutput): number {
+  out.stdout(`${COMMAND_USAGE[command]}\n`);
+  return 0;
+}
+
+const isCommand = (name: string): name is CliCommand => (CLI_COMMANDS as readonly string[]).includes(name);
+
+/**
+ * The command line. Exit codes: 0 done, 1 the work failed (one line on stderr says why),
+ * 2 a usage mistake (one line naming it and where help is). Only a bug prints a stack.
+ */
+export async function main(argv: readonly string[], out: CliOutput = PROCESS_OUTPUT): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined) {
+    out.stderr(`${GENERAL_USAGE}\n`);
+    return USAGE_EXIT_CODE;
+  }
+  if (command === '--help' || command === '-h' || command === 'help') {
+    const [topic] = rest;
+    out.stdout(`${topic !== undefined && isCommand(topic) ? COMMAND_USAGE[topic] : GENERAL_USAGE}\n`);
+    return 0;
+  }
+  if (!isCommand(command)) {
+    out.stderr(`cameras-usb2: unknown command ${command}; commands: ${CLI_COMMANDS.join(', ')} (cameras-usb2 --help)\n`);
+    return USAGE_EXIT_CODE;
+  }
+  try {
+    return await run(command, rest, out);
+  } catch (err) {
+    if (err instanceof CliUsageError) {
+      out.stderr(`cameras-usb2 ${command}: ${err.message}\n`);
+      return USAGE_EXIT_CODE;
+    }
+    // Expected failures (a camera that cannot be opened, a file that cannot be written): one line.
+    if (err instanceof ModuleError || errnoCode(err) !== undefined) {
+      out.stderr(`cameras-usb2 ${command}: ${(err as Error).message}\n`);
+      return 1;
+    }
+    throw err;
   }
 }

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { PACKAGE_ROOT } from '../config/schema_registry.js';
+import { CliUsageError } from './cli_error.js';
 
 export const MODULE_FOLDER = 'Cameras';
 export const LAUNCHER_NAME = 'main_cameras.py';
@@ -50,7 +51,7 @@ export interface InstallReport {
 /** Puts the launcher and config.txt into <modules>/Cameras, keeping everything else (the camera discovery package) in place. */
 export function installRpiLogger(modulesDir: string, nodePath = process.execPath): InstallReport {
   if (!fs.existsSync(modulesDir) || !fs.statSync(modulesDir).isDirectory()) {
-    throw new Error(`${modulesDir} is not a folder (expected RPi_Logger's rpi_logger/modules)`);
+    throw new CliUsageError(`${modulesDir} is not a folder (expected RPi_Logger's rpi_logger/modules)`);
   }
   const folder = path.join(modulesDir, MODULE_FOLDER);
   fs.mkdirSync(folder, { recursive: true });
@@ -79,7 +80,7 @@ export function uninstallRpiLogger(modulesDir: string): InstallReport {
   const folder = path.join(modulesDir, MODULE_FOLDER);
   const launcher = path.join(folder, LAUNCHER_NAME);
   if (!fs.existsSync(launcher) || !fs.readFileSync(launcher, 'utf8').includes(MARKER)) {
-    throw new Error(`${launcher} is not a cameras-usb2 launcher; nothing to remove`);
+    throw new CliUsageError(`${launcher} is not a cameras-usb2 launcher; nothing to remove`);
   }
   fs.rmSync(launcher);
   fs.rmSync(path.join(folder, 'config.txt'), { force: true });

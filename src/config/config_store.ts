@@ -1,7 +1,7 @@
 import { ModuleError } from '../errors/codes.js';
 import type { CamerasConfig } from '../generated/schema-types.js';
 import type { ResolvedConfig } from './config.js';
-import { diffConfig, type ConfigChange } from './config_changes.js';
+import { diffConfig, type ConfigChange, type RunningMode } from './config_changes.js';
 import { mergeConfig } from './resolve.js';
 
 /** The live configuration of one module instance. */
@@ -12,8 +12,11 @@ export class ConfigStore {
     return this.value;
   }
 
-  /** Validates the merged result first; nothing changes unless all of it is valid. */
-  preview(patch: CamerasConfig): { next: ResolvedConfig; changes: ConfigChange[] } {
+  /**
+   * Validates the merged result first; nothing changes unless all of it is valid. `running`
+   * is the capture mode of the open camera, if any: re-stating it is no mode change.
+   */
+  preview(patch: CamerasConfig, running: RunningMode | null = null): { next: ResolvedConfig; changes: ConfigChange[] } {
     let next: ResolvedConfig;
     try {
       next = mergeConfig(this.value, patch);
@@ -21,7 +24,7 @@ export class ConfigStore {
       if (err instanceof ModuleError) throw err;
       throw new ModuleError('INVALID_PARAMS', String(err));
     }
-    return { next, changes: diffConfig(this.value, next) };
+    return { next, changes: diffConfig(this.value, next, running) };
   }
 
   commit(next: ResolvedConfig): void {

@@ -14,17 +14,22 @@ function sectionsOf(schema: unknown): readonly string[] {
   return Object.keys(properties).filter((name) => properties[name]?.type === 'object');
 }
 
+/** The configuration's section names (preview, record, storage, ...), as the schema defines them. */
+export function configSections(): readonly string[] {
+  defaultsAjv ??= createAjv({ useDefaults: true });
+  sections ??= sectionsOf(compiled(defaultsAjv, 'config.schema.json').schema);
+  return sections;
+}
+
 /** Validates a whole configuration and fills every default; throws INVALID_PARAMS naming the field. */
 export function resolveConfig(input: unknown = {}): ResolvedConfig {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     throw new ModuleError('INVALID_PARAMS', 'configuration must be an object', { field: 'config' });
   }
   const copy = structuredClone(input) as Record<string, unknown>;
-  defaultsAjv ??= createAjv({ useDefaults: true });
-  const validate = compiled(defaultsAjv, 'config.schema.json');
-  sections ??= sectionsOf(validate.schema);
   // An absent section is an empty one, so the schema fills in all of its defaults.
-  for (const section of sections) copy[section] ??= {};
+  for (const section of configSections()) copy[section] ??= {};
+  const validate = compiled(defaultsAjv as Ajv2020, 'config.schema.json');
   if (!validate(copy)) {
     const problem = describeProblem(validate.errors);
     throw new ModuleError('INVALID_PARAMS', `invalid configuration: ${problem.message}`, { field: problem.field });

@@ -33,6 +33,9 @@ export function compiled(ajv: Ajv2020, id: string): ValidateFunction {
   return validate;
 }
 
+/** The schemas' pattern for free-text names and labels (no C0/C1 control characters). */
+export const NO_CONTROL_CHARACTERS = '^[^\\u0000-\\u001f\\u007f-\\u009f]*$';
+
 export interface SchemaProblem {
   /** Dotted path of the offending field ('' for the payload itself). */
   readonly field: string;
@@ -46,6 +49,9 @@ export function describeProblem(errors: readonly ErrorObject[] | null | undefine
   const base = error.instancePath.split('/').filter(Boolean).join('.');
   const join = (name: string): string => (base ? `${base}.${name}` : name);
   const params = error.params as Record<string, unknown>;
+  if (error.keyword === 'pattern' && params['pattern'] === NO_CONTROL_CHARACTERS) {
+    return { field: base, message: `field '${base}' must not contain control characters (newline, tab, NUL, ...): it goes into CSV files and file names` };
+  }
   switch (error.keyword) {
     case 'required':
       return { field: join(String(params['missingProperty'])), message: `missing field '${join(String(params['missingProperty']))}'` };

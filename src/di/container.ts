@@ -18,6 +18,7 @@ import { DefaultVideoWriterFactory } from '../storage/video_writer_factory.js';
 import { DefaultTrialRecorderFactory } from '../storage/trial_recorder.js';
 import { DefaultTimingWriterFactory } from '../storage/timing_writer.js';
 import { DiskGuard, SystemDiskStatsProvider } from '../storage/disk_guard.js';
+import { FfmpegTrialRepairer } from '../storage/repair/trial_repairer.js';
 import type { CaptureSourceFactory } from '../camera_core/types.js';
 import type { VideoWriterFactory } from '../storage/types.js';
 
@@ -60,10 +61,11 @@ export function createModuleContainer(options: ContainerOptions): DependencyCont
   c.register(TOKENS.TimingWriterFactory, cached(() => new DefaultTimingWriterFactory()));
   c.register(TOKENS.TrialRecorderFactory, cached((r) =>
     new DefaultTrialRecorderFactory(r.resolve(TOKENS.VideoWriterFactory), r.resolve(TOKENS.Clock), {
-      timingWriters: r.resolve(TOKENS.TimingWriterFactory), logger: r.resolve(TOKENS.Logger),
+      timingWriters: r.resolve(TOKENS.TimingWriterFactory), logger: r.resolve(TOKENS.Logger), lifecycle: r.resolve(TOKENS.FileLifecycle),
     })));
   c.register(TOKENS.DiskStatsProvider, cached((r) => new SystemDiskStatsProvider(r.resolve(TOKENS.Logger))));
   c.register(TOKENS.DiskGuard, cached((r) => new DiskGuard(r.resolve(TOKENS.DiskStatsProvider), r.resolve(TOKENS.Logger))));
+  c.register(TOKENS.TrialRepairer, cached((r) => new FfmpegTrialRepairer(r.resolve(TOKENS.FfmpegProvider), r.resolve(TOKENS.ProcessRegistry))));
   for (const [name, value] of Object.entries(options.overrides ?? {})) {
     c.register(TOKENS[name as TokenName] as symbol, { useValue: value });
   }

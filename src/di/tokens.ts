@@ -6,10 +6,11 @@ import type { Logger } from '../logging/logger.js';
 import type { ProcessRegistry } from '../process/owned_process.js';
 import type { ProcessSpawner } from '../process/spawner.js';
 import type { DiskGuard, DiskStatsProvider } from '../storage/disk_guard.js';
+import type { FileLifecycle } from '../storage/file_lifecycle.js';
 import type { TimingWriterFactory } from '../storage/timing_writer.js';
+import type { TrialRepairer } from '../storage/repair/trial_repairer.js';
 import type { TrialRecorderFactory, VideoWriterFactory } from '../storage/types.js';
 import type { ModuleBus } from '../events/module_bus.js';
-import type { FileLifecycle } from '../storage/file_lifecycle.js';
 import type { Clock } from '../time/clock.js';
 
 export interface HostInfo {
@@ -40,6 +41,8 @@ export const TOKENS = {
   TrialRecorderFactory: token<TrialRecorderFactory>('TrialRecorderFactory'),
   DiskStatsProvider: token<DiskStatsProvider>('DiskStatsProvider'),
   DiskGuard: token<DiskGuard>('DiskGuard'),
+  /** Completes trials a crash left unfinished (start-up, `cameras-usb2 repair`). */
+  TrialRepairer: token<TrialRepairer>('TrialRepairer'),
 } as const;
 
 export type TokenName = keyof typeof TOKENS;

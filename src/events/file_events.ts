@@ -19,5 +19,10 @@ export interface FileClosed extends FileOpened {
   readonly frames: number | null;
   readonly firstSensorTimestampNs: bigint | null;
   readonly lastSensorTimestampNs: bigint | null;
+  /**
+   * The file was deleted instead of kept: a video file no frame reached (a trial stopped
+   * before its first frame) would be unreadable. Absent or false: the file is on disk.
+   */
+  readonly removed?: boolean;
 }
 

@@ -1,4 +1,3 @@
-import readline from 'node:readline';
 import { EventEmitter } from 'eventemitter3';
 import { createCamerasModule } from '../module_factory.js';
 import type { HostBusEvents } from '../host/contract.js';
@@ -7,6 +6,9 @@ import type { StatusMessage } from '../events/statuses.js';
 import { decodeLine, encodeStatus } from './wire.js';
 import { translateStatus, type HostDialect } from './dialect.js';
 import { readHostConfig } from './host_config.js';
+import { readBoundedLines, type LineSource } from './line_source.js';
+import { DEFAULT_MAX_INPUT_LINE_BYTES } from './bounded_lines.js';
+import { startupFailure, STARTUP_FAILED_EXIT_CODE } from './startup_failure.js';
 
 export interface StdioOptions {
   readonly input: NodeJS.ReadableStream;
@@ -21,17 +23,13 @@ export interface StdioOptions {
   readonly sessionPrefix?: string;
   /** Handle SIGTERM/SIGINT by finalizing files and exiting (off in tests that run in-process). */
   readonly handleSignals?: boolean;
+  /** Longest accepted input line in bytes (default 1 MiB); longer lines are answered with -1002 and skipped. */
+  readonly maxLineBytes?: number;
 }
 
-function hostConfig(options: StdioOptions, logger: StreamLogger): Record<string, unknown> {
-  let config: Record<string, unknown> = {};
-  if (options.configPath) {
-    try {
-      config = readHostConfig(options.configPath);
-    } catch (err) {
-      logger.error(`cannot read --config-path ${options.configPath}: ${String(err)}`);
-    }
-  }
+/** The config the module starts with; a --config-path that cannot be read or parsed throws. */
+function hostConfig(options: StdioOptions): Record<string, unknown> {
+  const config = options.configPath ? readHostConfig(options.configPath) : {};
   const storage = { ...(config['storage'] as object | undefined) } as Record<string, unknown>;
   if (options.outputDir) {
     storage['base_path'] ??= options.outputDir;
@@ -68,19 +66,30 @@ export async function serveStdio(options: StdioOptions): Promise<number> {
     options.output.write(`${encodeStatus(translateStatus(message, dialect))}\n`);
     if (message.status === 'quitting') finish(0);
   };
-  const handle = createCamerasModule({
-    bus, onStatus: write, config: hostConfig(options, logger), logger,
-    ...(options.instanceId ? { instanceId: options.instanceId } : {}),
+  let handle: ReturnType<typeof createCamerasModule>;
+  try {
+    // A config mistake must not go unnoticed by running on defaults: refuse to start instead.
+    handle = createCamerasModule({
+      bus, onStatus: write, config: hostConfig(options), logger,
+      ...(options.instanceId ? { instanceId: options.instanceId } : {}),
+    });
+  } catch (err) {
+    write(startupFailure(err, options.configPath));
+    restoreConsole();
+    return STARTUP_FAILED_EXIT_CODE;
+  }
+  const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_INPUT_LINE_BYTES;
+  const lines: LineSource = readBoundedLines(options.input, maxLineBytes, {
+    onLine: (raw) => {
+      const line = raw.trim();
+      if (line.length === 0) return;
+      const decoded = decodeLine(line);
+      if (decoded.kind === 'command') bus.emit('command', decoded.name, decoded.payload);
+      else bus.emit('invalid_input', decoded.problem);
+    },
+    onOverlong: (limit) => bus.emit('invalid_input', `line longer than ${limit} bytes (the input line limit, --max-line-bytes); skipped up to its newline`),
+    onEnd: () => finish(0),
   });
-  const lines = readline.createInterface({ input: options.input, crlfDelay: Infinity, terminal: false });
-  lines.on('line', (raw) => {
-    const line = raw.trim();
-    if (line.length === 0) return;
-    const decoded = decodeLine(line);
-    if (decoded.kind === 'command') bus.emit('command', decoded.name, decoded.payload);
-    else bus.emit('invalid_input', decoded.problem);
-  });
-  lines.on('close', () => finish(0));
   const onSignal = (): void => finish(0);
   if (options.handleSignals) {
     process.once('SIGTERM', onSignal);

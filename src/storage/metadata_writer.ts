@@ -1,6 +1,10 @@
-import { rename, rm, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { rename, rm, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import Papa from 'papaparse';
+import { ModuleError } from '../errors/codes.js';
+import { writeFullyAt } from './mkv/writable_file.js';
+import { createNewFile } from './name_reserver.js';
 import { storageWriteError } from './write_errors.js';
 
 export const METADATA_COLUMNS = [
@@ -20,23 +24,62 @@ export type TrialMetadata = Readonly<Record<MetadataColumn, string | number | nu
  */
 export const VIDEO_FILES_SEPARATOR = ';';
 
+/** Random temp names tried before giving up (each one colliding is already astronomically unlikely). */
+const TEMP_ATTEMPTS = 8;
+
 /**
- * Writes the metadata CSV (header + one row) atomically: a temp file next to it, then a
- * rename, so a crash at any moment leaves either the previous version or the new one.
- * Written at trial start (end time and totals empty) and again when it finishes.
+ * Replaces the metadata CSV (header + one row) atomically: a new temp file next to it, then
+ * a rename, so a crash at any moment leaves either the previous version or the new one and
+ * the file is never rewritten in place. The temp name is random and created exclusively, so
+ * a link planted in the folder can neither be guessed into place nor followed.
  */
 export async function writeMetadataCsv(filePath: string, metadata: TrialMetadata): Promise<void> {
+  const text = metadataText(metadata);
+  let temp: { readonly path: string; readonly handle: FileHandle } | null = null;
+  try {
+    temp = await createTempNextTo(filePath);
+    await writeAndSync(temp.handle, text);
+    await temp.handle.close();
+    await rename(temp.path, filePath);
+  } catch (err) {
+    if (temp !== null) {
+      await temp.handle.close().catch(() => undefined); // already closed is fine
+      await rm(temp.path, { force: true }).catch(() => undefined); // the write error is the one worth reporting
+    }
+    throw storageWriteError(err, filePath, 'writing the metadata file', 'STORAGE_UNAVAILABLE');
+  }
+}
+
+/** The first version of the file, into the empty file reserved for it (the crash-time placeholder); closes it. */
+export async function writeMetadataInto(file: FileHandle, filePath: string, metadata: TrialMetadata): Promise<void> {
+  try {
+    await writeAndSync(file, metadataText(metadata));
+  } catch (err) {
+    throw storageWriteError(err, filePath, 'writing the metadata file', 'STORAGE_UNAVAILABLE');
+  } finally {
+    await file.close();
+  }
+}
+
+function metadataText(metadata: TrialMetadata): string {
   const row = METADATA_COLUMNS.map((column) => {
     const value = metadata[column];
     return value === null ? '' : String(value);
   });
-  const text = Papa.unparse({ fields: [...METADATA_COLUMNS], data: [row] }, { newline: '\n' }) + '\n';
-  const temp = path.join(path.dirname(filePath), `.${path.basename(filePath)}.${process.pid}.tmp`);
-  try {
-    await writeFile(temp, text, { flush: true });
-    await rename(temp, filePath);
-  } catch (err) {
-    await rm(temp, { force: true }).catch(() => undefined); // the write error is the one worth reporting
-    throw storageWriteError(err, filePath, 'writing the metadata file', 'STORAGE_UNAVAILABLE');
+  return Papa.unparse({ fields: [...METADATA_COLUMNS], data: [row] }, { newline: '\n' }) + '\n';
+}
+
+async function writeAndSync(file: FileHandle, text: string): Promise<void> {
+  await writeFullyAt(file, Buffer.from(text, 'utf8'), 0);
+  await file.sync();
+}
+
+/** `.<name>.<16 random hex>.tmp` in the same folder (rename stays within it), created exclusively. */
+async function createTempNextTo(filePath: string): Promise<{ readonly path: string; readonly handle: FileHandle }> {
+  for (let attempt = 0; attempt < TEMP_ATTEMPTS; attempt += 1) {
+    const temp = path.join(path.dirname(filePath), `.${path.basename(filePath)}.${randomBytes(8).toString('hex')}.tmp`);
+    const handle = await createNewFile(temp);
+    if (handle !== null) return { path: temp, handle };
   }
+  throw new ModuleError('STORAGE_UNAVAILABLE', `No free temp name next to ${filePath}`, { data: { path: filePath } });
 }

@@ -1,7 +1,6 @@
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import type { CapturedFrame } from '../camera_core/types.js';
 import type { ResolvedConfig } from '../config/config.js';
+import { numberedName, type CandidateName } from './name_reserver.js';
 
 /** How long one video file of a trial may run before the trial continues in the next one. */
 export interface RotationPolicy {
@@ -32,17 +31,12 @@ export function utcStamp(unixNs: bigint): string {
 }
 
 /**
- * `<dir>/<trial stem>_<YYYYmmdd-HHMMSS>.<ext>` for a file that starts at `firstFrameUnixNs`
- * (UTC, the arrival of its first frame); `_2`, `_3`... if that name is taken.
+ * Names for the file of a trial whose first file is named `trialName` that starts at
+ * `firstFrameUnixNs` (UTC, the arrival of its first frame): `<trial name>_<YYYYmmdd-HHMMSS>`,
+ * then `_2`, `_3`... for the NameReserver when taken.
  */
-export function rotatedVideoPath(trialVideoPath: string, firstFrameUnixNs: bigint, exists: (file: string) => boolean = existsSync): string {
-  const extension = path.extname(trialVideoPath);
-  const stem = trialVideoPath.slice(0, trialVideoPath.length - extension.length);
-  const base = `${stem}_${utcStamp(firstFrameUnixNs)}`;
-  for (let n = 1; ; n += 1) {
-    const candidate = `${n === 1 ? base : `${base}_${n}`}${extension}`;
-    if (!exists(candidate)) return candidate;
-  }
+export function rotatedName(trialName: string, firstFrameUnixNs: bigint): CandidateName {
+  return numberedName(`${trialName}_${utcStamp(firstFrameUnixNs)}`);
 }
 
 /**

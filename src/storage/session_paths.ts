@@ -1,6 +1,7 @@
-import { existsSync, mkdirSync, realpathSync } from 'node:fs';
+import { mkdirSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { ModuleError } from '../errors/codes.js';
+import { NameReserver, numberedName } from './name_reserver.js';
 import type { TrialPaths } from './types.js';
 
 export interface SessionPathRequest {
@@ -10,14 +11,26 @@ export interface SessionPathRequest {
   readonly perCameraSubdir?: boolean;
   /** Decided by the video writer factory ('.mkv' or '.mp4'). */
   readonly videoExtension?: string;
+  /**
+   * The trial's own tag (`trial002`): kept whole in every name, however long the prefix;
+   * the prefix is shortened before it. Absent: a trailing `_trial<N>` of sessionPrefix is
+   * taken as the tag (how the bridge builds prefixes).
+   */
+  readonly trialTag?: string;
+  /** Decides which names are free (default: one with the default later suffixes). */
+  readonly reserver?: NameReserver;
 }
+
+/** The endings of a trial's three files after their shared name. */
+export const TIMING_ENDING = '_timing.csv';
+export const METADATA_ENDING = '_metadata.csv';
 
 const DEFAULT_LABEL = 'camera';
 const DEFAULT_PREFIX = 'session';
 const MAX_LABEL_LENGTH = 64;
 const MAX_PREFIX_LENGTH = 128;
-/** Suffixes tried before giving up; far beyond any real session. */
-const MAX_COLLISION_SUFFIX = 10_000;
+const TRAILING_TRIAL_TAG = /^(?:(.*)_)?(trial\d+)$/i;
+const defaultReserver = new NameReserver();
 /** Names Windows reserves for devices, with or without an extension. */
 const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[1-9]|lpt[1-9])$/i;
 
@@ -38,12 +51,13 @@ export function sanitizePrefix(prefix: string): string {
  * Where one camera's trial goes: `<base>/<prefix>_<label>.mkv`, `_timing.csv`,
  * `_metadata.csv`, or `<base>/<label>/<prefix>...` with a per-camera folder. Creates the
  * folder, never leaves basePath, and never names an existing recording: a taken name
- * becomes `<name>_2`, `_3`... with renamed set.
+ * becomes `<name>_2`, `_3`... with renamed set (NameReserver decides). The names are only
+ * chosen here; the trial recorder reserves (creates) them when it starts.
  */
 export function resolveSessionPaths(request: SessionPathRequest): TrialPaths {
   const base = path.resolve(request.basePath);
   const label = safeName(sanitizeLabel(request.cameraLabel).slice(0, MAX_LABEL_LENGTH), DEFAULT_LABEL);
-  const prefix = safeName(sanitizePrefix(request.sessionPrefix).slice(0, MAX_PREFIX_LENGTH), DEFAULT_PREFIX);
+  const prefix = safeName(boundedPrefix(request.sessionPrefix, request.trialTag), DEFAULT_PREFIX);
   const videoExtension = normalizeExtension(request.videoExtension ?? '.mkv');
 
   const outputDir = request.perCameraSubdir ? path.join(base, label) : base;
@@ -52,23 +66,38 @@ export function resolveSessionPaths(request: SessionPathRequest): TrialPaths {
   assertInside(realpathSync(base), realpathSync(outputDir), 'camera_label');
 
   const stem = request.perCameraSubdir ? prefix : `${prefix}_${label}`;
-  for (let attempt = 1; attempt <= MAX_COLLISION_SUFFIX; attempt += 1) {
-    const name = attempt === 1 ? stem : `${stem}_${attempt}`;
-    const candidate = {
-      outputDir,
-      videoPath: path.join(outputDir, `${name}${videoExtension}`),
-      timingPath: path.join(outputDir, `${name}_timing.csv`),
-      metadataPath: path.join(outputDir, `${name}_metadata.csv`),
-      renamed: attempt > 1,
-    };
-    for (const file of [candidate.videoPath, candidate.timingPath, candidate.metadataPath]) {
-      assertInside(base, file, 'session_prefix');
-    }
-    if (![candidate.videoPath, candidate.timingPath, candidate.metadataPath].some((file) => existsSync(file))) {
-      return candidate;
-    }
+  for (const ending of [videoExtension, TIMING_ENDING, METADATA_ENDING]) {
+    assertInside(base, path.join(outputDir, `${stem}${ending}`), 'session_prefix');
   }
-  throw new ModuleError('INVALID_PARAMS', `No free file name for ${stem} in ${outputDir}`, { field: 'session_prefix' });
+  const { name, renamed } = (request.reserver ?? defaultReserver).firstFreeName({
+    dir: outputDir, name: numberedName(stem), endings: [videoExtension, TIMING_ENDING, METADATA_ENDING],
+    refuseSymlinkDir: request.perCameraSubdir === true,
+  });
+  return { outputDir, ...trialFilePaths(outputDir, name, videoExtension), renamed };
+}
+
+/** The three files of a trial named `name` in `dir`. */
+export function trialFilePaths(dir: string, name: string, videoExtension: string): Omit<TrialPaths, 'outputDir' | 'renamed'> {
+  return {
+    videoPath: path.join(dir, `${name}${videoExtension}`),
+    timingPath: path.join(dir, `${name}${TIMING_ENDING}`),
+    metadataPath: path.join(dir, `${name}${METADATA_ENDING}`),
+  };
+}
+
+/**
+ * The sanitized prefix, at most MAX_PREFIX_LENGTH long. A long prefix loses characters
+ * before the trial tag, never the tag: cutting it would give two trials one name.
+ */
+function boundedPrefix(sessionPrefix: string, trialTag: string | undefined): string {
+  const clean = sanitizePrefix(sessionPrefix);
+  const split = trialTag === undefined ? TRAILING_TRIAL_TAG.exec(clean) : null;
+  const tag = trialTag === undefined ? (split?.[2] ?? '') : sanitizePrefix(trialTag);
+  const head = trialTag === undefined ? (split ? (split[1] ?? '') : clean) : clean;
+  if (tag === '') return head.slice(0, MAX_PREFIX_LENGTH);
+  const room = Math.max(0, MAX_PREFIX_LENGTH - tag.length - 1);
+  const shortHead = head.slice(0, room).replace(/_+$/, '');
+  return shortHead === '' ? tag.slice(0, MAX_PREFIX_LENGTH) : `${shortHead}_${tag}`;
 }
 
 /** `<dir>/<stem>_partN<ext>` for the Nth video part of a trial whose first part is videoPath. */

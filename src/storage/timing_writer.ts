@@ -1,3 +1,4 @@
+import { constants } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import Papa from 'papaparse';
 import { ModuleError } from '../errors/codes.js';
@@ -13,8 +14,10 @@ export interface TimingWriterOptions {
   readonly deviceId: string;
   /** The trial label; null is written as ''. */
   readonly label: string | null;
-  /** Continue an existing file (resume): no second header. */
+  /** Continue an existing file (resume): no second header; a link in its place is refused. */
   readonly append?: boolean;
+  /** The file, created empty and exclusively (NameReserver); the writer owns the handle from here. */
+  readonly file?: FileHandle;
   /** At most 500 ms, so a crash loses well under a second of rows. */
   readonly flushIntervalMs?: number;
   /** A background flush failed (the file stops growing; close() rejects with the same error). */
@@ -30,23 +33,19 @@ const MAX_FLUSH_MS = 500;
 const NEWLINE = '\n';
 /** One options object for every row (papaparse only reads it). */
 const UNPARSE_ROW: Papa.UnparseConfig = { quotes: [...TIMING_QUOTED_COLUMNS], newline: NEWLINE, header: false };
-/**
- * Rows written that can still be taken back (an encoder that died had counted frames it
- * never wrote: about a second of video plus its queue). Far more than that.
- */
-const MAX_RETRACTABLE_ROWS = 4096;
+/** Appending never follows a link planted at the timing file's name. */
+const APPEND_NO_FOLLOW = constants.O_WRONLY | constants.O_APPEND | (constants.O_NOFOLLOW ?? 0);
 
 /**
  * The per-frame timing CSV. Rows wait in memory until the video writer reports their
- * frame committed, then go to disk on a short timer: after a kill -9 every row on disk
- * has its frame in the video file, and at most the last flush interval is lost.
+ * frame committed (in the file), then go to disk on a short timer: after a kill -9 every
+ * row on disk has its frame in the video file, and at most the last flush interval is lost.
+ * A row on disk is never taken back: rows whose frames miss the file are discarded first.
  */
 export class TimingCSVWriter {
   private uncommitted: string[][] = [];
   private ready: string[][] = [];
   private written = 0;
-  /** Where each of the last rows on disk starts, oldest first, so they can be cut off again. */
-  private rowStarts: number[] = [];
   private writing: Promise<void> = Promise.resolve();
   private failure: ModuleError | null = null;
   private readonly timer: NodeJS.Timeout;
@@ -55,7 +54,7 @@ export class TimingCSVWriter {
   private constructor(
     readonly path: string,
     private readonly handle: FileHandle,
-    /** The file's size: rows are written at this offset (explicitly, so a truncate leaves no hole). */
+    /** The file's size: rows are written at this offset. */
     private fileBytes: number,
     private readonly context: TimingRowContext,
     flushIntervalMs: number,
@@ -66,11 +65,14 @@ export class TimingCSVWriter {
     this.timer.unref();
   }
 
-  /** Creates the file with its header ('wx': never over a recording), or opens it to append. */
+  /**
+   * Fills the reserved file (or creates it, 'wx': never over a recording) with its header,
+   * or opens it to append.
+   */
   static async open(path: string, options: TimingWriterOptions): Promise<TimingCSVWriter> {
     let handle: FileHandle;
     try {
-      handle = await open(path, options.append ? 'a' : 'wx');
+      handle = options.file ?? await open(path, options.append ? APPEND_NO_FOLLOW : 'wx');
     } catch (err) {
       throw storageWriteError(err, path, 'opening the timing file', 'STORAGE_UNAVAILABLE');
     }
@@ -96,23 +98,6 @@ export class TimingCSVWriter {
   commit(count: number): void {
     if (count <= 0) return;
     this.ready.push(...this.uncommitted.splice(0, count));
-  }
-
-  /**
-   * Takes back the last `count` committed rows: their frames turned out not to be in the
-   * video file after all. Rows still in memory are dropped; rows already written are cut
-   * off the file. Resolves with how many were taken back; rejects if that is impossible.
-   */
-  async retractCommitted(count: number): Promise<number> {
-    if (count <= 0) return 0;
-    const fromMemory = Math.min(count, this.ready.length);
-    this.ready.splice(this.ready.length - fromMemory, fromMemory);
-    const fromFile = count - fromMemory;
-    if (fromFile === 0) return count;
-    const cut = this.writing.then(() => this.cutRows(fromFile));
-    this.writing = cut.catch(() => undefined); // the caller hears of a failed cut; later writes still run
-    await cut;
-    return count;
   }
 
   /** Rows whose frames never reached the file (writer failure); returns how many. */
@@ -153,34 +138,11 @@ export class TimingCSVWriter {
     if (this.failure !== null) throw this.failure;
   }
 
-  private async cutRows(count: number): Promise<void> {
-    if (this.failure !== null) throw this.failure;
-    if (count > this.rowStarts.length) {
-      throw new ModuleError('INTERNAL', `Cannot take back ${count} timing rows of ${this.path}: only the last ${this.rowStarts.length} are tracked`);
-    }
-    const start = this.rowStarts[this.rowStarts.length - count]!;
-    try {
-      await this.handle.truncate(start);
-    } catch (err) {
-      throw storageWriteError(err, this.path, 'taking back timing rows in');
-    }
-    this.rowStarts.length -= count;
-    this.fileBytes = start;
-    this.written -= count;
-  }
-
   private async writeRows(rows: string[][]): Promise<void> {
     if (this.failure !== null) return;
     const lines = rows.map((row) => Papa.unparse([row], UNPARSE_ROW) + NEWLINE);
     try {
-      const start = this.fileBytes;
-      this.fileBytes = await writeTextAt(this.handle, lines.join(''), start);
-      let offset = start;
-      for (const line of lines) {
-        this.rowStarts.push(offset);
-        offset += Buffer.byteLength(line, 'utf8');
-      }
-      if (this.rowStarts.length > 2 * MAX_RETRACTABLE_ROWS) this.rowStarts = this.rowStarts.slice(-MAX_RETRACTABLE_ROWS);
+      this.fileBytes = await writeTextAt(this.handle, lines.join(''), this.fileBytes);
       this.written += rows.length;
     } catch (err) {
       this.failure = storageWriteError(err, this.path, 'writing timing rows to');

@@ -23,24 +23,3 @@ export function trialDuration(parts: readonly PartSpan[], nominalFps: number): {
   }
   return { durationSeconds: seconds, actualFps: seconds > 0 ? frames / seconds : 0 };
 }
-
-const WINDOW_NS = 1_000_000_000n;
-
-/** Frames recorded in the last second, from their arrival times. */
-export class RateWindow {
-  private readonly times: bigint[] = [];
-
-  add(monoNs: bigint): void {
-    this.times.push(monoNs);
-    this.prune(monoNs);
-  }
-
-  perSecond(nowMonoNs: bigint): number {
-    this.prune(nowMonoNs);
-    return this.times.length;
-  }
-
-  private prune(nowMonoNs: bigint): void {
-    while (this.times.length > 0 && nowMonoNs - this.times[0]! > WINDOW_NS) this.times.shift();
-  }
-}

@@ -1,12 +1,13 @@
 import { VIDEO_FILES_SEPARATOR, type TrialMetadata } from './metadata_writer.js';
 import { formatNsAsSeconds } from './timing_format.js';
-import type { TrialContext, TrialPaths, TrialRecorderStartOptions, TrialSummary } from './types.js';
+import type { RecordingFormat } from './recording_format.js';
+import type { TrialContext, TrialPaths, TrialSummary } from './types.js';
 
 export interface TrialMetadataInput {
   readonly context: TrialContext;
   readonly paths: TrialPaths;
-  readonly codec: TrialRecorderStartOptions['writer']['codec'];
-  readonly passthrough: boolean;
+  /** decideRecordingFormat's answer: what the file holds. */
+  readonly format: Pick<RecordingFormat, 'filePixelFormat'>;
   readonly startedUnixNs: bigint;
   /** Null while the trial runs: the metadata written at its start has no end yet. */
   readonly endedUnixNs: bigint | null;
@@ -19,14 +20,13 @@ export interface TrialMetadataInput {
 export function trialMetadata(input: TrialMetadataInput): TrialMetadata {
   const { context, paths, summary } = input;
   const { recordMode } = context;
-  const pixelFormat = input.passthrough ? context.captureMode.pixel_format : input.codec === 'h264' ? 'yuv420p' : 'mjpeg';
   return {
     camera_id: context.cameraId, backend: context.backend, name: context.name, device_path: context.devicePath,
     start_time_unix: formatNsAsSeconds(input.startedUnixNs, 6),
     end_time_unix: input.endedUnixNs === null ? null : formatNsAsSeconds(input.endedUnixNs, 6),
     target_fps: recordMode.fps,
     actual_fps: summary === null ? null : summary.actualFps.toFixed(3),
-    resolution_width: recordMode.width, resolution_height: recordMode.height, pixel_format: pixelFormat,
+    resolution_width: recordMode.width, resolution_height: recordMode.height, pixel_format: input.format.filePixelFormat,
     video_path: paths.videoPath, timing_path: paths.timingPath,
     frames_total: summary?.framesRecorded ?? null, frames_dropped: summary?.framesDropped ?? null,
     session_id: context.sessionId, trial: context.trialNumber, ffmpeg_version: context.ffmpegVersion,

@@ -1,27 +1,34 @@
-import { existsSync } from 'node:fs';
 import { EventEmitter } from 'eventemitter3';
 import type { CapturedFrame } from '../camera_core/types.js';
-import { framesMissedBetween } from '../camera_core/frame_timing.js';
 import { ModuleError, toModuleError } from '../errors/codes.js';
 import { silentLogger, type Logger } from '../logging/logger.js';
 import type { Clock, ClockSample } from '../time/clock.js';
-import { writeMetadataCsv } from './metadata_writer.js';
+import { FileLifecycle } from './file_lifecycle.js';
+import { FrameAccount } from './frame_account.js';
+import { writeMetadataCsv, writeMetadataInto } from './metadata_writer.js';
+import { NameReserver, removeAll, type ReservedFile } from './name_reserver.js';
+import { decideRecordingFormat, type RecordingFormat } from './recording_format.js';
 import { trialMetadata } from './trial_metadata.js';
-import { FrameBacklog, rotatedVideoPath, rotationDue, rotationIntervalNs } from './rotation.js';
-import { videoPartPath } from './session_paths.js';
+import { FrameBacklog, rotationDue, rotationIntervalNs } from './rotation.js';
 import { DefaultTimingWriterFactory, type TimingCSVWriter, type TimingWriterFactory } from './timing_writer.js';
-import { RateWindow, trialDuration, type PartSpan } from './trial_figures.js';
+import { NO_FRAMES, TrialFiles } from './trial_files.js';
+import { trialDuration, type PartSpan } from './trial_figures.js';
+import { monoMs, RateMeter } from '../camera_core/rate_meter.js';
 import type {
   StopReason, TrialContext, TrialPaths, TrialRecorder, TrialRecorderEvents, TrialRecorderFactory,
   ResumeOptions, TrialRecorderStartOptions, TrialStats, TrialSummary, VideoWriterFactory, VideoWriterOptions,
 } from './types.js';
-import { forgetLastFrames, newVideoPart, noteAccepted, type VideoPart } from './video_part.js';
+import { closeVideoPart, forgetLastFrames, newVideoPart, noteAccepted, type VideoPart } from './video_part.js';
 
 export interface TrialRecorderOptions {
   readonly timingWriters?: TimingWriterFactory;
   readonly logger?: Logger;
   /** How often committed timing rows go to disk (at most 500 ms). */
   readonly timingFlushMs?: number;
+  /** Where every file of every trial announces itself (default: a private one nobody listens to). */
+  readonly lifecycle?: FileLifecycle;
+  /** Chooses and creates file names (default: later suffix '.enc'). */
+  readonly reserver?: NameReserver;
 }
 
 type RecorderDeps = Required<TrialRecorderOptions> & { readonly videoWriters: VideoWriterFactory; readonly clock: Clock };
@@ -32,32 +39,37 @@ interface PartSwitch {
   readonly done: Promise<void>;
 }
 
+type ResumeResult = { readonly videoPath: string; readonly nextFrameIndex: number };
+
 /**
  * One trial on disk: video file(s), the timing CSV and the metadata CSV. A timing row is
  * added for every frame the writer accepted and reaches the disk only once the writer
- * reports that frame committed, so rows and frames agree even after a crash. A long trial
+ * reports that frame in the file, so rows and frames agree even after a crash; rows of
+ * frames that miss the file are discarded before they are ever written. A long trial
  * rotates into timestamped files at a frame boundary; resume continues into `_partN`.
+ * Each video file is final (file_closed) once closed; the CSVs once the trial is sealed.
  */
 class FileTrialRecorder extends EventEmitter<TrialRecorderEvents> implements TrialRecorder {
   paths: TrialPaths;
   private readonly parts: VideoPart[] = [];
+  /** Video files deleted because no frame reached them. */
+  private readonly removedFiles: string[] = [];
+  /** Video files opened so far, removed ones included: `_partN` numbers never repeat. */
+  private filesOpened = 0;
   private timing: TimingCSVWriter | null = null;
-  private nextFrameIndex = 1;
-  /** Frames lost since the last row (refused frames and their own gaps), for dropped_before. */
-  private lostSinceLastRow = 0;
-  /** Arrival of the last frame written, from which a resume after a camera loss counts the gap. */
-  private lastArrivalNs: bigint | null = null;
-  /** Set by resume({ countGap }): the next first frame of a part counts the frames missed since then. */
-  private gapSinceNs: bigint | null = null;
-  /** Camera losses inside the trial, for the metadata: the frame_index after each gap and the frames missed. */
-  private readonly gaps: Array<{ readonly frameIndex: number; readonly framesMissed: number }> = [];
-  private framesDropped = 0;
-  private readonly rate = new RateWindow();
+  private readonly account: FrameAccount;
+  /** The same meter as capture fps, so record fps and capture fps compare like for like. */
+  private readonly rate = new RateMeter();
   private activeNow = false;
   private switching: PartSwitch | null = null;
   private finishing: Promise<TrialSummary> | null = null;
+  private resuming: Promise<ResumeResult> | null = null;
+  private sealing: Promise<void> | null = null;
   private lastSummary: TrialSummary | null = null;
-  private sealed = false;
+  /** The metadata on disk describes the finished trial (end time and totals). */
+  private metadataFinal = false;
+  private readonly format: RecordingFormat;
+  private readonly files: TrialFiles;
 
   constructor(
     readonly context: TrialContext,
@@ -70,6 +82,9 @@ class FileTrialRecorder extends EventEmitter<TrialRecorderEvents> implements Tri
   ) {
     super();
     this.paths = paths;
+    this.format = decideRecordingFormat({ ...writerOptions, captureMode: context.captureMode, recordMode: context.recordMode });
+    this.files = new TrialFiles(deps.reserver, deps.lifecycle, context, deps.logger);
+    this.account = new FrameAccount(context.captureMode.fps);
   }
 
   get active(): boolean {
@@ -80,29 +95,37 @@ class FileTrialRecorder extends EventEmitter<TrialRecorderEvents> implements Tri
     return this.parts.at(-1) ?? null;
   }
 
-  /** Opens the first file, the timing CSV and the initial metadata. */
+  /**
+   * Creates the three files together, then fills them: the first video file, the timing
+   * CSV's header and the initial metadata (the crash-time placeholder). If any step fails
+   * all three are removed: a refused trial leaves nothing behind.
+   */
   async begin(): Promise<void> {
-    const part = await this.openPart(this.paths.videoPath, false);
-    this.parts.push(part);
-    if (part.path !== this.paths.videoPath) this.paths = { ...this.paths, videoPath: part.path };
+    const reserved = await this.files.reserveTrial(this.paths, this.format.extension);
+    this.paths = reserved.paths;
+    let part: VideoPart | null = null;
     try {
-      await this.openTiming(false);
-      await this.writeMetadata(null);
+      part = await this.openPart(reserved.video, false);
+      this.parts.push(part);
+      await this.openTiming(reserved.timing.handle);
+      await writeMetadataInto(reserved.metadata.handle, reserved.metadata.path, this.metadataRow(null, null));
     } catch (err) {
+      if (part !== null) await part.writer.close().catch((closeError: unknown) => this.logFailure('closing an unused video file failed', closeError));
       await this.timing?.close().catch((closeError: unknown) => this.logFailure('closing the timing file failed', closeError));
       this.timing = null;
-      await this.abandonPart(part);
+      this.parts.length = 0;
+      await removeAll([reserved.video, reserved.timing, reserved.metadata]);
       throw err;
     }
+    this.files.opened(part.path, 'video');
+    this.files.opened(this.paths.timingPath, 'timing');
+    this.files.opened(this.paths.metadataPath, 'metadata');
     this.activeNow = true;
   }
 
   onFrame(frame: CapturedFrame, lostBefore = 0): void {
     if (!this.activeNow || this.timing === null) return;
-    if (lostBefore > 0) {
-      this.framesDropped += lostBefore;
-      this.lostSinceLastRow += lostBefore;
-    }
+    if (lostBefore > 0) this.account.lostBeforeDelivery(lostBefore);
     if (this.switching !== null) {
       this.holdForNextPart(this.switching.backlog, frame);
       return;
@@ -121,13 +144,13 @@ class FileTrialRecorder extends EventEmitter<TrialRecorderEvents> implements Tri
     const waiting = this.switching?.backlog.size ?? 0;
     return {
       framesRecorded: this.parts.reduce((sum, part) => sum + part.framesAccepted, 0),
-      framesDropped: this.framesDropped,
+      framesDropped: this.account.framesDropped,
       queueDepth: this.activeNow ? (this.part?.writer.queueDepth ?? 0) + waiting : 0,
       currentFile: this.part?.path ?? this.paths.videoPath,
       startedUnix: Number(this.started.unixNs / 1000n) / 1e6,
       elapsedSeconds: Number(now.monoNs - this.started.monoNs) / 1e9,
-      recordFps: this.rate.perSecond(now.monoNs),
-      nextFrameIndex: this.nextFrameIndex,
+      recordFps: this.rate.rate(monoMs(now.monoNs)),
+      nextFrameIndex: this.account.nextFrameIndex,
       videoFiles: this.parts.map((part) => part.path),
       recordedSeconds: trialDuration(this.parts.map((part) => spanOf(part, part.framesAccepted)), this.context.recordMode.fps).durationSeconds,
     };
@@ -146,80 +169,86 @@ class FileTrialRecorder extends EventEmitter<TrialRecorderEvents> implements Tri
     return this.finishing;
   }
 
-  async seal(): Promise<void> {
-    this.sealed = true;
-    if (this.finishing !== null) await this.finishing;
+  resume(options: ResumeOptions = {}): Promise<ResumeResult> {
+    if (this.sealing !== null) {
+      return Promise.reject(new ModuleError('INVALID_STATE', 'The trial is sealed: its files are final and it cannot be resumed'));
+    }
+    if (this.activeNow || this.finishing !== null || this.resuming !== null) {
+      return Promise.reject(new ModuleError('INVALID_STATE', 'Only a finished trial can be resumed'));
+    }
+    this.resuming = this.continueInNewPart(options).finally(() => {
+      this.resuming = null;
+    });
+    return this.resuming;
   }
 
-  async resume(options: ResumeOptions = {}): Promise<{ readonly videoPath: string; readonly nextFrameIndex: number }> {
-    if (this.sealed) throw new ModuleError('INVALID_STATE', 'The trial was sealed and can no longer be resumed');
+  /**
+   * The trial's files are final: finishes it if still active (with `reason`), makes sure
+   * the metadata on disk is the final one, and announces the timing and metadata CSVs
+   * closed. resume() is refused from then on. Idempotent.
+   */
+  seal(reason: StopReason = 'command'): Promise<void> {
+    this.sealing ??= this.sealFiles(reason);
+    return this.sealing;
+  }
+
+  private async sealFiles(reason: StopReason): Promise<void> {
+    if (this.resuming !== null) await this.resuming.catch(() => undefined); // a failed resume was reported to its caller
     if (this.activeNow || this.finishing !== null) {
-      throw new ModuleError('INVALID_STATE', 'Only a finished trial can be resumed');
+      await this.finish(reason).catch((err: unknown) => this.logFailure('finishing the trial to seal it failed', err));
     }
-    const part = await this.openPart(this.freePartPath(), false);
-    this.parts.push(part);
+    if (!this.metadataFinal && this.lastSummary !== null) {
+      await this.writeFinalMetadata(this.deps.clock.sample(), this.lastSummary);
+    }
+    const withFrames = this.parts.filter((part) => part.framesInFile > 0);
+    await this.files.closed(this.paths.timingPath, 'timing', {
+      frames: withFrames.reduce((sum, part) => sum + part.framesInFile, 0),
+      firstSensorTimestampNs: withFrames[0]?.firstSensorNs ?? null,
+      lastSensorTimestampNs: withFrames.at(-1)?.lastSensorNs ?? null,
+    });
+    await this.files.closed(this.paths.metadataPath, 'metadata', NO_FRAMES);
+  }
+
+  private async continueInNewPart(options: ResumeOptions): Promise<ResumeResult> {
+    const reserved = await this.files.reservePart(this.paths.videoPath, this.filesOpened + 1, this.format.extension);
+    const part = await this.openPartOrRemove(reserved);
     try {
-      await this.openTiming(true);
+      await this.openTiming(null);
     } catch (err) {
-      await this.abandonPart(part);
+      await part.writer.close().catch((closeError: unknown) => this.logFailure('closing an unused video file failed', closeError));
+      await removeAll([reserved]);
       throw err;
     }
-    this.lostSinceLastRow = 0;
-    this.gapSinceNs = options.countGap ? this.lastArrivalNs : null;
+    this.parts.push(part);
+    this.files.opened(part.path, 'video');
+    this.account.resumed(options.countGap === true);
     this.activeNow = true;
+    this.metadataFinal = false;
     await this.writeMetadata(null).catch((err: unknown) => this.logFailure('metadata rewrite on resume failed', err));
-    return { videoPath: part.path, nextFrameIndex: this.nextFrameIndex };
+    return { videoPath: part.path, nextFrameIndex: this.account.nextFrameIndex };
   }
 
   private writeFrame(part: VideoPart, frame: CapturedFrame): void {
     const timing = this.timing;
     if (timing === null) return;
-    // A gap before the first frame of the first or a resumed file lies outside the recording window,
-    // unless the trial was resumed after a camera loss.
-    const sourceGap = part.framesSeen === 0 && !part.continuesWindow ? this.gapAfterLoss(frame) : frame.droppedBefore;
+    const sourceGap = this.account.sourceGap(part, frame);
     part.framesSeen += 1;
-    this.framesDropped += sourceGap;
     const pts = part.writer.write(frame);
     if (pts === null) {
-      this.framesDropped += 1;
-      this.lostSinceLastRow += sourceGap + 1;
+      this.account.refused(sourceGap);
       return;
     }
+    const { frameIndex, droppedBefore } = this.account.accepted(frame, sourceGap);
     timing.add({
-      recordTime: frame.arrival,
-      frameIndex: this.nextFrameIndex,
-      sensorTimestampNs: frame.sensorTimestampNs,
-      videoPts: pts,
-      droppedBefore: this.lostSinceLastRow + sourceGap,
-      videoFile: part.basename,
+      recordTime: frame.arrival, frameIndex, sensorTimestampNs: frame.sensorTimestampNs, videoPts: pts, droppedBefore, videoFile: part.basename,
     });
-    this.nextFrameIndex += 1;
-    this.lostSinceLastRow = 0;
     noteAccepted(part, frame);
-    this.rate.add(frame.arrival.monoNs);
-    this.lastArrivalNs = frame.arrival.monoNs;
-  }
-
-  /** Frames missed while the camera was away, at the nominal rate (0 unless resume asked to count them). */
-  private gapAfterLoss(frame: CapturedFrame): number {
-    const since = this.gapSinceNs;
-    this.gapSinceNs = null;
-    if (since === null) return 0;
-    const framesMissed = framesMissedBetween(since, frame.arrival.monoNs, this.context.captureMode.fps);
-    this.gaps.push({ frameIndex: this.nextFrameIndex, framesMissed });
-    return framesMissed;
+    this.rate.record(monoMs(frame.arrival.monoNs));
   }
 
   private holdForNextPart(backlog: FrameBacklog, frame: CapturedFrame): void {
     // A refused frame is lost after the backlog's frames: dropped_before of the frame after them says so.
-    if (!backlog.push(frame)) this.framesDropped += frame.droppedBefore + 1;
-  }
-
-  /** A frame that reaches no file, and the source gap before it. */
-  private countLost(frame: CapturedFrame): void {
-    const lost = frame.droppedBefore + 1;
-    this.framesDropped += lost;
-    this.lostSinceLastRow += lost;
+    if (!backlog.push(frame)) this.account.refusedByBacklog(frame);
   }
 
   /**
@@ -238,21 +267,22 @@ class FileTrialRecorder extends EventEmitter<TrialRecorderEvents> implements Tri
   }
 
   private async switchPart(previous: VideoPart, backlog: FrameBacklog, firstFrameUnixNs: bigint): Promise<void> {
-    const nextPath = rotatedVideoPath(this.paths.videoPath, firstFrameUnixNs);
-    const [, opened] = await Promise.allSettled([this.closePart(previous), this.openPart(nextPath, true)]);
-    await this.settleRows(previous);
+    const opening = this.files.reserveRotated(this.paths.videoPath, firstFrameUnixNs, this.format.extension)
+      .then((reserved) => this.openPartOrRemove(reserved, true));
+    const [, opened] = await Promise.allSettled([this.retirePart(previous), opening]);
     this.switching = null;
     if (opened.status === 'rejected') {
-      for (const frame of backlog.drain()) this.countLost(frame);
-      this.lostSinceLastRow += backlog.lostAfterLast;
+      for (const frame of backlog.drain()) this.account.lost(frame);
+      this.account.lostAfterBacklog(backlog.lostAfterLast);
       this.failActive(toModuleError(opened.reason));
       return;
     }
     const next = opened.value;
     this.parts.push(next);
-    const nextFrameIndex = this.nextFrameIndex;
+    this.files.opened(next.path, 'video');
+    const nextFrameIndex = this.account.nextFrameIndex;
     for (const frame of backlog.drain()) this.writeFrame(next, frame);
-    this.lostSinceLastRow += backlog.lostAfterLast;
+    this.account.lostAfterBacklog(backlog.lostAfterLast);
     if (!this.activeNow) return;
     this.emit('rotated', {
       videoPath: next.path, previousVideoPath: previous.path, previousFileFrames: previous.framesInFile,
@@ -261,29 +291,36 @@ class FileTrialRecorder extends EventEmitter<TrialRecorderEvents> implements Tri
     await this.writeMetadata(null).catch((err: unknown) => this.logFailure('metadata rewrite on rotation failed', err));
   }
 
-  private async openPart(requestedPath: string, continuesWindow: boolean): Promise<VideoPart> {
+  /** Hands the reserved file to a new writer; a file no writer took is removed again. */
+  private async openPartOrRemove(reserved: ReservedFile, continuesWindow = false): Promise<VideoPart> {
+    try {
+      return await this.openPart(reserved, continuesWindow);
+    } catch (err) {
+      await removeAll([reserved]);
+      throw err;
+    }
+  }
+
+  private async openPart(reserved: ReservedFile, continuesWindow: boolean): Promise<VideoPart> {
     const options: VideoWriterOptions = {
-      ...this.writerOptions, path: requestedPath, captureMode: this.context.captureMode, recordMode: this.context.recordMode,
+      ...this.writerOptions, path: reserved.path, file: reserved.handle,
+      captureMode: this.context.captureMode, recordMode: this.context.recordMode,
     };
+    this.filesOpened += 1;
     const part = newVideoPart(await this.deps.videoWriters.open(options), continuesWindow);
     part.writer.on('committed', (count) => this.onCommitted(part, count));
     part.writer.on('error', (error) => this.onWriterError(part, error));
     return part;
   }
 
-  private async openTiming(append: boolean): Promise<void> {
+  /** A new timing file into its reserved handle, or (null) the trial's file reopened to append. */
+  private async openTiming(file: ReservedFile['handle'] | null): Promise<void> {
     this.timing = await this.deps.timingWriters.open(this.paths.timingPath, {
       trial: this.context.trialNumber, deviceId: this.context.stableId, label: this.context.trialLabel,
-      append, flushIntervalMs: this.deps.timingFlushMs,
+      append: file === null, flushIntervalMs: this.deps.timingFlushMs,
+      ...(file === null ? {} : { file }),
       onError: (error) => this.onTimingError(error),
     });
-  }
-
-  /** A file opened for nothing (the timing file failed): close it and forget it. */
-  private async abandonPart(part: VideoPart): Promise<void> {
-    const index = this.parts.indexOf(part);
-    if (index >= 0) this.parts.splice(index, 1);
-    await part.writer.close().catch((err: unknown) => this.logFailure('closing an unused video file failed', err));
   }
 
   private onCommitted(part: VideoPart, count: number): void {
@@ -315,68 +352,56 @@ class FileTrialRecorder extends EventEmitter<TrialRecorderEvents> implements Tri
     );
   }
 
-  /** Finalizes a file; framesInFile is what it really holds, even when closing failed. */
-  private async closePart(part: VideoPart): Promise<void> {
-    part.closing = true;
-    try {
-      part.framesInFile = (await part.writer.close()).frames;
-    } catch (err) {
-      this.logFailure('closing the video file failed', err);
-      part.framesInFile = await this.framesAfterFailure(part);
+  /**
+   * Closes a video file for good: its frames are counted, its rows settled, and it is
+   * announced final, or removed when no frame reached it (an empty file is unreadable).
+   */
+  private async retirePart(part: VideoPart): Promise<void> {
+    await closeVideoPart(part, (message, err) => this.logFailure(message, err));
+    this.settleRows(part);
+    if (part.framesInFile === 0) {
+      const index = this.parts.indexOf(part);
+      if (index >= 0) this.parts.splice(index, 1);
+      this.removedFiles.push(part.path);
+      await this.files.removeEmpty(part.path).catch((err: unknown) => this.logFailure(`removing the empty ${part.path} failed`, err));
+      return;
     }
-    part.closed = true;
-  }
-
-  private async framesAfterFailure(part: VideoPart): Promise<number> {
-    if (part.writer.countFramesInFile === undefined) return part.framesCommitted;
-    try {
-      return await part.writer.countFramesInFile();
-    } catch (err) {
-      this.logFailure('counting the frames of a failed video file failed', err);
-      return part.framesCommitted;
-    }
+    await this.files.closed(part.path, 'video', {
+      frames: part.framesInFile, firstSensorTimestampNs: part.firstSensorNs, lastSensorTimestampNs: part.lastSensorNs,
+    });
   }
 
   /**
-   * Makes the timing rows of a closed file match its frames: rows of frames that never
-   * reached it are taken back and their frame indexes given back, so frame_index stays
-   * continuous in the next file or a resumed trial.
+   * The closed file holds framesInFile frames: exactly their rows are committed, the rows
+   * of frames that never reached it are discarded (they were never written) and their
+   * frame indexes given back, so frame_index stays continuous in the next file.
    */
-  private async settleRows(part: VideoPart): Promise<void> {
+  private settleRows(part: VideoPart): void {
     const timing = this.timing;
     if (timing === null) return;
-    this.onCommitted(part, part.framesInFile);
-    let removed = 0;
     if (part.framesInFile < part.framesCommitted) {
-      const excess = part.framesCommitted - part.framesInFile;
-      try {
-        removed += await timing.retractCommitted(excess);
-        part.framesCommitted = part.framesInFile;
-      } catch (err) {
-        this.logFailure(`taking back ${excess} timing rows failed`, err);
-      }
+      // Writers report only frames already in the file; rows on disk are never taken back.
+      this.logFailure(`${part.path} holds ${part.framesInFile} frames but ${part.framesCommitted} were reported in it`,
+        new ModuleError('INTERNAL', 'video writer over-reported committed frames'));
     }
-    removed += timing.discardUncommitted();
-    this.framesDropped += removed;
-    this.nextFrameIndex -= removed;
-    forgetLastFrames(part, removed);
+    this.onCommitted(part, part.framesInFile);
+    const discarded = timing.discardUncommitted();
+    this.account.discarded(discarded);
+    forgetLastFrames(part, discarded);
   }
 
   private async closeAll(reason: StopReason): Promise<TrialSummary> {
     if (this.switching !== null) await this.switching.done;
     const part = this.part;
-    if (part !== null && !part.closed) {
-      await this.closePart(part);
-      await this.settleRows(part);
-    }
+    if (part !== null && !part.closed) await this.retirePart(part);
     if (this.timing !== null) {
       await this.timing.close().catch((err: unknown) => this.logFailure('closing the timing file failed', err));
       this.timing = null;
     }
     const ended = this.deps.clock.sample();
     const summary = this.summarize(reason);
-    await this.writeMetadata(ended, summary).catch((err: unknown) => this.logFailure('final metadata write failed', err));
     this.lastSummary = summary;
+    await this.writeFinalMetadata(ended, summary);
     return summary;
   }
 
@@ -385,29 +410,35 @@ class FileTrialRecorder extends EventEmitter<TrialRecorderEvents> implements Tri
     const { durationSeconds, actualFps } = trialDuration(spans, this.context.recordMode.fps);
     return {
       framesRecorded: spans.reduce((sum, span) => sum + span.frames, 0),
-      framesDropped: this.framesDropped,
+      framesDropped: this.account.framesDropped,
       durationSeconds,
       actualFps,
       paths: this.paths,
       videoFiles: this.parts.map((part) => part.path),
+      emptyVideoFilesRemoved: [...this.removedFiles],
       reason,
     };
   }
 
-  private freePartPath(): string {
-    for (let n = this.parts.length + 1; ; n += 1) {
-      const candidate = videoPartPath(this.paths.videoPath, n);
-      if (!existsSync(candidate)) return candidate;
+  private async writeFinalMetadata(ended: ClockSample, summary: TrialSummary): Promise<void> {
+    try {
+      await this.writeMetadata(ended, summary);
+      this.metadataFinal = true;
+    } catch (err) {
+      this.logFailure('final metadata write failed', err);
     }
   }
 
   private writeMetadata(ended: ClockSample | null, summary?: TrialSummary): Promise<void> {
-    return writeMetadataCsv(this.paths.metadataPath, trialMetadata({
-      context: this.context, paths: this.paths, codec: this.writerOptions.codec,
-      passthrough: this.parts[0]?.writer.passthrough ?? false, startedUnixNs: this.started.unixNs,
-      endedUnixNs: ended?.unixNs ?? null, summary: summary ?? null,
-      videoFiles: this.parts.map((part) => part.basename), gaps: this.gaps,
-    }));
+    return writeMetadataCsv(this.paths.metadataPath, this.metadataRow(ended, summary ?? null));
+  }
+
+  private metadataRow(ended: ClockSample | null, summary: TrialSummary | null): ReturnType<typeof trialMetadata> {
+    return trialMetadata({
+      context: this.context, paths: this.paths, format: this.format, startedUnixNs: this.started.unixNs,
+      endedUnixNs: ended?.unixNs ?? null, summary,
+      videoFiles: this.parts.map((part) => part.basename), gaps: this.account.gaps,
+    });
   }
 
   private logFailure(message: string, err: unknown): void {
@@ -433,6 +464,8 @@ export class DefaultTrialRecorderFactory implements TrialRecorderFactory {
       timingWriters: options.timingWriters ?? new DefaultTimingWriterFactory(),
       logger: options.logger ?? silentLogger,
       timingFlushMs: options.timingFlushMs ?? 250,
+      lifecycle: options.lifecycle ?? new FileLifecycle(),
+      reserver: options.reserver ?? new NameReserver(),
     };
   }
 

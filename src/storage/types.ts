@@ -1,3 +1,4 @@
+import type { FileHandle } from 'node:fs/promises';
 import type { EventEmitter } from 'eventemitter3';
 import type { CaptureMode, CapturedFrame } from '../camera_core/types.js';
 import type { ModuleError } from '../errors/codes.js';
@@ -16,6 +17,11 @@ export interface VideoWriterOptions {
   readonly forceReencode: boolean;
   /** Frames allowed to wait for the disk before new ones are dropped. */
   readonly queueMaxFrames: number;
+  /**
+   * `path`, already created empty and exclusively (NameReserver), for the writer to fill;
+   * the writer owns the handle from here. Without it the writer creates `path` itself ('wx').
+   */
+  readonly file?: FileHandle;
 }
 
 export interface VideoWriterEvents {
@@ -112,6 +118,11 @@ export interface TrialSummary {
   readonly paths: TrialPaths;
   /** Every video part of the trial, in order (more than one after resume or rotation). */
   readonly videoFiles: readonly string[];
+  /**
+   * Video files deleted because no frame reached them (stopped before the first frame):
+   * they are not in videoFiles.
+   */
+  readonly emptyVideoFilesRemoved: readonly string[];
   readonly reason: StopReason;
 }
 
@@ -134,8 +145,11 @@ export interface TrialRecorderEvents {
 
 /**
  * One trial: video part(s), the timing CSV and the metadata CSV, kept consistent.
- * finish() finalizes all three; resume() continues the same trial into a new video part,
- * appending to the same timing CSV with frame_index continuing.
+ * finish() finalizes the video file; resume() continues the same trial into a new video
+ * part, appending to the same timing CSV with frame_index continuing. So the CSVs are final
+ * only after seal(), once the trial can no longer be resumed. Every file is announced on
+ * the factory's FileLifecycle: file_opened when created, file_closed once final (a video
+ * file when it is closed, the CSVs at seal()).
  */
 export interface TrialRecorder extends EventEmitter<TrialRecorderEvents> {
   readonly paths: TrialPaths;
@@ -149,8 +163,13 @@ export interface TrialRecorder extends EventEmitter<TrialRecorderEvents> {
   stats(): TrialStats;
   finish(reason: StopReason): Promise<TrialSummary>;
   resume(options?: ResumeOptions): Promise<{ readonly videoPath: string; readonly nextFrameIndex: number }>;
-  /** The trial can no longer be resumed: finishes it if needed; resume() is refused afterwards. */
-  seal(): Promise<void>;
+  /**
+   * Ends the trial for good: finish(reason, default 'command') if still active, the final
+   * metadata written if it is not yet, file_closed for the timing and metadata CSVs. After
+   * it resume() rejects with INVALID_STATE. Idempotent; call it when a paused trial is
+   * replaced, the session stops, the camera is released, or on shutdown.
+   */
+  seal(reason?: StopReason): Promise<void>;
 }
 
 export interface ResumeOptions {

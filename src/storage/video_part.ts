@@ -62,3 +62,25 @@ export function forgetLastFrames(part: VideoPart, count: number): void {
     part.lastSensorNs = part.recentSensorNs.at(-1) ?? part.lastSensorNs;
   }
 }
+
+/** Finalizes a part's file; framesInFile is what the file really holds, even when closing failed. */
+export async function closeVideoPart(part: VideoPart, logFailure: (message: string, err: unknown) => void): Promise<void> {
+  part.closing = true;
+  try {
+    part.framesInFile = (await part.writer.close()).frames;
+  } catch (err) {
+    logFailure('closing the video file failed', err);
+    part.framesInFile = await framesAfterFailure(part, logFailure);
+  }
+  part.closed = true;
+}
+
+async function framesAfterFailure(part: VideoPart, logFailure: (message: string, err: unknown) => void): Promise<number> {
+  if (part.writer.countFramesInFile === undefined) return part.framesCommitted;
+  try {
+    return await part.writer.countFramesInFile();
+  } catch (err) {
+    logFailure('counting the frames of a failed video file failed', err);
+    return part.framesCommitted;
+  }
+}

@@ -140,6 +140,7 @@ export class MemoryWriterFactory implements VideoWriterFactory {
   gate: Promise<void> | null = null;
   async open(options: VideoWriterOptions): Promise<MemoryVideoWriter> {
     if (this.gate) await this.gate;
+    await options.file?.close(); // the reserved file stays empty: frames are kept in memory
     const writer = new MemoryVideoWriter(options.path);
     this.options.push(options);
     this.writers.push(writer);

@@ -5,6 +5,8 @@ import type { EventEmitter } from 'eventemitter3';
 import type { CamerasModuleHandle, ModuleOptions } from '../../src/module_factory.js';
 import type { HostBusEvents } from '../../src/host/contract.js';
 import { ReferenceHost } from '../../src/host/reference_host.js';
+import type { TrialRepairer } from '../../src/storage/repair/trial_repairer.js';
+import type { RepairReport } from '../../src/storage/repair/repair_trials.js';
 import type { StatusMessage, StatusName } from '../../src/events/statuses.js';
 import { FfmpegProvider } from '../../src/ffmpeg/provider.js';
 import type { DiskStatsProvider } from '../../src/storage/disk_guard.js';
@@ -17,6 +19,15 @@ export class FakeDiskStats implements DiskStatsProvider {
   totalBytes = 1000 * 1024 ** 3;
   async stats(p: string) {
     return { path: p, mount: '/', totalBytes: this.totalBytes, availableBytes: this.availableBytes };
+  }
+}
+
+/** Start-up repair for the mocked host: finds nothing, and remembers where it looked. */
+export class NothingToRepair implements TrialRepairer {
+  readonly dirs: string[] = [];
+  async repair(dir: string): Promise<RepairReport> {
+    this.dirs.push(dir);
+    return { dir, trialsFound: 0, trials: [] };
   }
 }
 
@@ -51,11 +62,14 @@ export async function startHarness(options: { config?: Record<string, unknown>; 
   const checker = new StatusChecker();
   const host = new ReferenceHost({
     onStatus: checker.record,
-    config: { storage: { base_path: dir }, telemetry: { emit_interval_ms: 0 }, ...options.config },
+    config: {
+      telemetry: { emit_interval_ms: 0 }, ...options.config,
+      storage: { base_path: dir, ...(options.config?.['storage'] as Record<string, unknown> | undefined) },
+    },
     factoryOptions: {
       overrides: {
         CaptureSourceFactory: captures, DeviceProbe: probe, VideoWriterFactory: writers, DiskStatsProvider: disk,
-        FfmpegProvider: new FfmpegProvider(async () => FAKE_FFMPEG), ...options.overrides,
+        FfmpegProvider: new FfmpegProvider(async () => FAKE_FFMPEG), TrialRepairer: new NothingToRepair(), ...options.overrides,
       },
     } satisfies ModuleOptions,
   });

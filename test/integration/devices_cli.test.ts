@@ -15,6 +15,7 @@ interface CameraJson {
   usb_path: string;
   vid_pid: string;
   capture_check: string;
+  capture_evidence: string;
   format_source: string;
   assign_device: { camera_id: { backend: string; stable_id: string }; descriptor: { device_path: string } };
   formats: Array<{ fourcc: string; pixel_format: string | null }>;
@@ -65,6 +66,7 @@ describe('npx cameras-usb2 devices (fake sysfs, fake v4l2-ctl printing real came
       camera_id: { backend: 'usb', stable_id: 'usb1-1-2' },
       descriptor: { name: 'HD Pro Webcam C920', device_path: '/dev/video0', usb_path: '1-2' },
     });
+    expect(c920.capture_evidence).to.equal('v4l2-ctl --info device caps: Video Capture, Streaming, Extended Pix Format');
     expect(c920.format_source).to.equal('v4l2-ctl');
     // The C920 listing: 17 MJPEG sizes at 7 rates each; YUYV 19 sizes, fewer rates above 800x448.
     const c920Modes = c920.capabilities.modes;

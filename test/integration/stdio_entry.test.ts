@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import { PACKAGE_ROOT } from '../../src/config/schema_registry.js';
@@ -49,4 +51,29 @@ describe('cameras-usb2 serve --stdio', function () {
     expect(run.code).to.equal(0);
     expect(run.lines.at(-1)?.['status']).to.equal('quitting');
   });
+});
+
+describe('cameras-usb2 serve --stdio refuses to start on a bad --config-path', function () {
+  this.timeout(20_000);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cams-badcfg-'));
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  const cases: Array<[string, () => string, RegExp, string]> = [
+    ['a missing file', () => path.join(dir, 'missing.json'), /missing\.json: no such file/, 'config_path'],
+    ['a file that is not JSON', () => { const f = path.join(dir, 'broken.json'); fs.writeFileSync(f, '{"record": '); return f; }, /broken\.json: is not valid JSON/, 'config_path'],
+    ['a config that does not validate', () => { const f = path.join(dir, 'bad.json'); fs.writeFileSync(f, '{"record": {"fps": -1}}'); return f; }, /bad\.json: invalid configuration: field 'record\.fps'/, 'record.fps'],
+    ['a folder', () => dir, /is a folder/, 'config_path'],
+  ];
+  for (const [what, file, message, field] of cases) {
+    it(`answers ${what} with one error naming the file, no ready, and exit code 2`, async () => {
+      const run = await runServe('{"command":"get_status"}\n', ['--config-path', file()]);
+      expect(run.code).to.equal(2);
+      expect(run.lines).to.have.length(1);
+      const [status] = run.lines;
+      expect(status?.['status']).to.equal('error');
+      const data = status?.['data'] as Record<string, unknown>;
+      expect(data).to.include({ code: -1002, recoverable: false, field });
+      expect(String(data['error'])).to.match(message);
+    });
+  }
 });

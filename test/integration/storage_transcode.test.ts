@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -11,6 +12,7 @@ import { pathFfmpegInfo } from '../helpers/ffmpeg_info.js';
 import { decodeErrors, probeFile } from '../helpers/ffprobe.js';
 import { buildFrames, makeJpegFrames, regularTimestamps } from '../helpers/jpeg_frames.js';
 import { QVGA } from '../helpers/trial_fixtures.js';
+import { runTool } from '../helpers/run_tool.js';
 
 const baseOptions: Omit<VideoWriterOptions, 'path'> = {
   captureMode: QVGA, recordMode: QVGA, codec: 'mjpeg', jpegQuality: 85, h264Crf: 23, forceReencode: false, queueMaxFrames: 60,
@@ -94,6 +96,30 @@ describe('TranscodeWriter through ffmpeg (integration)', () => {
     await writer.close();
     expect(committed.at(-1)).to.equal(150);
   });
+
+  for (const codec of ['mjpeg', 'h264'] as const) {
+    it(`reports a frame committed only once the ${codec} file on disk holds it (each report checked against a copy of the file)`, async function () {
+      if (codec === 'h264' && !(await pathFfmpegInfo()).capabilities.hasLibx264) this.skip();
+      const writer = await factory.open({ ...baseOptions, codec, forceReencode: true, path: path.join(dir, `verified_${codec}.mkv`) });
+      const copies: Array<{ readonly committed: number; readonly bytes: Buffer }> = [];
+      writer.on('committed', (count) => copies.push({ committed: count, bytes: readFileSync(writer.path) }));
+      // About 2 s of real time: ffmpeg reports progress every 0.5 s while it reads frames.
+      for (const frame of buildFrames(await makeJpegFrames(30), regularTimestamps(120, 1000 / 30))) {
+        writer.write(frame);
+        await new Promise((resolve) => setTimeout(resolve, 16));
+      }
+      const whileRecording = copies.length;
+      await writer.close();
+      expect(whileRecording, 'frames committed while ffmpeg still ran').to.be.greaterThan(0);
+      for (const [i, copy] of copies.slice(0, whileRecording).entries()) {
+        const file = path.join(dir, `copy_${codec}_${i}${path.extname(writer.path)}`);
+        await writeFile(file, copy.bytes);
+        const { stdout } = await runTool('ffmpeg', ['-v', 'quiet', '-i', file, '-map', '0:v:0', '-c', 'copy', '-f', 'framecrc', '-']);
+        const packets = stdout.toString('utf8').split('\n').filter((line) => line !== '' && !line.startsWith('#')).length;
+        expect(packets, `report ${i}: ${copy.committed} committed`).to.be.at.least(copy.committed);
+      }
+    });
+  }
 
   it('refuses to overwrite an existing file', async () => {
     const existing = path.join(dir, 'taken.mp4');

@@ -59,6 +59,7 @@ export class CameraDiscovery {
       cameras: withUniqueIds(listed.map((device) => listedCamera(kind, device))),
       listingAvailable: failure === null,
       notes: failure ? [`ffmpeg -f ${kind} -list_devices failed: ${failure}`] : [],
+      emptyReason: listed.length > 0 ? null : failure ? `ffmpeg -f ${kind} -list_devices failed: ${failure}` : `ffmpeg -f ${kind} lists no video device`,
     };
   }
 }
@@ -78,6 +79,7 @@ function listedCamera(kind: 'avfoundation' | 'dshow', device: ListedDevice): Dis
     byId: [],
     byPath: [],
     captureCheck: 'ffmpeg-listing',
+    captureEvidence: `listed by ffmpeg -f ${kind} -list_devices`,
   };
 }
 

@@ -32,20 +32,22 @@ export interface SysfsVideoNode {
 /**
  * Reads <sysfsRoot>/class/video4linux: one entry per video node with its name, index,
  * driver and, for USB devices, the USB device's port path and ids. `available` is false
- * when the directory does not exist (no V4L2 on this system, or a wrong root).
+ * when the directory does not exist (no V4L2 on this system, or a wrong root) or may not be
+ * read; `problem` says which.
  */
-export async function readVideoNodes(sysfsRoot: string): Promise<{ available: boolean; nodes: SysfsVideoNode[] }> {
+export async function readVideoNodes(sysfsRoot: string): Promise<{ available: boolean; nodes: SysfsVideoNode[]; problem: string | null }> {
   const classDir = path.join(sysfsRoot, 'class', 'video4linux');
   let entries: string[];
   try {
     entries = await readdir(classDir);
   } catch (err) {
-    if (isMissing(err)) return { available: false, nodes: [] };
+    if (isMissing(err)) return { available: false, nodes: [], problem: `${classDir} does not exist: no video device driver is loaded (or not Linux)` };
+    if (errnoCode(err) === 'EACCES') return { available: false, nodes: [], problem: `${classDir} cannot be read: permission denied` };
     throw err;
   }
   const names = entries.filter((e) => /^video\d+$/.test(e)).sort((a, b) => nodeNumber(a) - nodeNumber(b));
   const nodes = await Promise.all(names.map((node) => readNode(path.join(classDir, node), node)));
-  return { available: true, nodes };
+  return { available: true, nodes, problem: null };
 }
 
 async function readNode(dir: string, node: string): Promise<SysfsVideoNode> {

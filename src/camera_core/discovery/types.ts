@@ -21,6 +21,8 @@ export interface DiscoveredCamera {
    * index heuristic (no v4l2-ctl), or ffmpeg's listing (macOS, Windows).
    */
   readonly captureCheck: 'device-caps' | 'index-heuristic' | 'ffmpeg-listing';
+  /** The evidence behind captureCheck, for a person: the device caps seen, or the index used and why. */
+  readonly captureEvidence: string;
 }
 
 export interface DiscoveryResult {
@@ -30,4 +32,6 @@ export interface DiscoveryResult {
   readonly listingAvailable: boolean;
   /** Why some node was skipped or judged by heuristic, for the devices command. */
   readonly notes: readonly string[];
+  /** When no camera was found: why (no listing, no permission, no USB video node), else null. */
+  readonly emptyReason: string | null;
 }

@@ -1,7 +1,8 @@
 import type { ControlInfo } from '../types.js';
 
 // "                     brightness 0x00980900 (int)    : min=0 max=255 step=1 default=128 value=128 flags=inactive"
-const CONTROL_LINE = /^\s*([A-Za-z0-9_]+)\s+0x[0-9a-fA-F]+\s+\(([a-z0-9]+)\)\s*:(.*)$/;
+// v4l-utils before 1.14 printed no id: "                     brightness (int)    : min=0 ...".
+const CONTROL_LINE = /^\s*([A-Za-z0-9_]+)\s+(?:0x[0-9a-fA-F]+\s+)?\(([a-z0-9]+)\)\s*:(.*)$/;
 // "				1: Manual Mode" (menu) or "				0: 12345 (0x3039)" (intmenu)
 const MENU_LINE = /^\s+(-?\d+):\s+(.*?)\s*$/;
 const NUMBER_FIELD = /\b(min|max|step|default|value)=(-?\d+)/g;
@@ -15,7 +16,7 @@ type Draft = ControlInfo & { menu?: Array<{ value: number; label: string }> };
 
 /**
  * Reads `v4l2-ctl --list-ctrls-menus` (also --list-ctrls, without menu items) as printed by
- * v4l-utils 1.14 to 1.26: int, bool, menu, intmenu and button controls with their range,
+ * v4l-utils 1.14 to 1.26, and by older ones that print no control id: int, bool, menu, intmenu and button controls with their range,
  * default, current value, flags (inactive, read-only, ...) and menu items. Other types
  * (int64, bitmask, string, compound) are kept as "other" with whatever range they print.
  * Names are the kernel's, old or new (exposure_absolute or exposure_time_absolute).

@@ -7,33 +7,58 @@ export interface V4l2NodeInfo {
   readonly deviceCaps: readonly string[];
 }
 
+/** Columns of leading white space, a tab counting as 8 (copies of listings mix tabs and spaces). */
+function indentOf(line: string): number {
+  let columns = 0;
+  for (const ch of line) {
+    if (ch === '\t') columns += 8;
+    else if (ch === ' ') columns += 1;
+    else break;
+  }
+  return columns;
+}
+
+const FIELD = /^([A-Za-z][A-Za-z ]*?)\s*:\s*(.*)$/;
+
 /**
  * Reads `v4l2-ctl --info` (same as -D; the first block of --all) from v4l-utils 1.14
  * ("Driver Info (not using libv4l2):", "Driver name   :") to 1.26 ("Driver Info:",
  * "Driver name      :"). Only the Driver Info block is read: the Media Driver Info block
- * that follows repeats some keys with other meanings.
+ * that follows repeats some keys with other meanings. Indentation is read relatively, not as
+ * "one tab": the block's fields are its least indented lines, a caps list is indented
+ * deeper, and the block ends at a line indented no deeper than its header. So copies whose
+ * tabs became spaces, or that are indented as a whole, read the same.
  */
 export function parseV4l2Info(text: string): V4l2NodeInfo {
   const fields = new Map<string, string>();
   const deviceCaps: string[] = [];
-  let inDriverInfo = false;
+  let headerIndent: number | null = null;
+  let fieldIndent: number | null = null;
   let listing: string[] | null = null;
   for (const raw of text.split(/\r?\n/)) {
-    if (/^\S/.test(raw)) {
-      inDriverInfo = /^Driver Info\b/.test(raw);
-      listing = null;
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#')) continue;
+    const indent = indentOf(raw);
+    if (headerIndent !== null && indent <= headerIndent) {
+      headerIndent = null;
+      if (fields.size > 0) break;
+    }
+    if (headerIndent === null) {
+      if (/^Driver Info\b/.test(line)) {
+        headerIndent = indent;
+        fieldIndent = null;
+      }
       continue;
     }
-    if (!inDriverInfo) continue;
-    const line = raw.trim();
-    const field = /^([A-Za-z][A-Za-z ]*?)\s*:\s*(.*)$/.exec(line);
-    if (field && /^\t[^\t]/.test(raw)) {
+    fieldIndent ??= indent;
+    const field = FIELD.exec(line);
+    if (field && indent <= fieldIndent) {
       const key = (field[1] ?? '').toLowerCase();
       fields.set(key, (field[2] ?? '').trim());
       listing = key === 'device caps' ? deviceCaps : null;
       continue;
     }
-    if (listing && line !== '') listing.push(line);
+    if (listing && indent > fieldIndent) listing.push(line);
   }
   return {
     driver: fields.get('driver name') ?? null,

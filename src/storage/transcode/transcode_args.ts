@@ -7,6 +7,11 @@ export interface TranscodeSettings {
   readonly codec: 'mjpeg' | 'h264';
   readonly jpegQuality: number;
   readonly h264Crf: number;
+  /**
+   * outputPath is an empty file this process reserved (created exclusively) for ffmpeg to
+   * fill: ffmpeg must write over it. Otherwise ffmpeg refuses any existing file.
+   */
+  readonly fillReserved?: boolean;
 }
 
 /** The fd ffmpeg writes `-progress` to (stdio[3] of the child). */
@@ -53,6 +58,6 @@ export function transcodeArgs(ffmpeg: FfmpegInfo, settings: TranscodeSettings): 
   // Every finished fragment or cluster goes to the OS at once, so an encoder that is killed
   // leaves a playable file (without it the MP4 header itself can sit in ffmpeg's buffer).
   const flush = ['-flush_packets', '1'];
-  // -n: ffmpeg refuses to overwrite; a recording is never replaced.
-  return [...input, ...timing, ...codec, ...flush, ...progress, '-n', settings.outputPath];
+  // -n: ffmpeg refuses to overwrite; a recording is never replaced. -y only for our own empty reservation.
+  return [...input, ...timing, ...codec, ...flush, ...progress, settings.fillReserved ? '-y' : '-n', settings.outputPath];
 }

@@ -1,4 +1,4 @@
-import { access, stat } from 'node:fs/promises';
+import { access, lstat, stat, type FileHandle } from 'node:fs/promises';
 import type { Readable, Writable } from 'node:stream';
 import { EventEmitter } from 'eventemitter3';
 import type { CapturedFrame } from '../../camera_core/types.js';
@@ -11,6 +11,7 @@ import type { VideoFileSummary, VideoWriter, VideoWriterEvents, VideoWriterOptio
 import { ProgressParser, type ProgressReport } from './progress_parser.js';
 import { PROGRESS_FD, transcodeArgs } from './transcode_args.js';
 import { countVideoPackets } from './packet_count.js';
+import { MuxedFrameCounter } from './muxed_frames.js';
 
 export interface TranscodeWriterOptions extends VideoWriterOptions {
   /** Time ffmpeg gets after stdin closes to encode what is left and finalize. */
@@ -23,8 +24,9 @@ const TERM_MS = 2000;
 /**
  * Re-encodes through one ffmpeg child: node writes its own Matroska stream (pts assigned
  * here) into ffmpeg's stdin, ffmpeg scales and encodes with -copyts and passthrough
- * timing, so the file's pts are exactly the ones write() returned. `committed` follows
- * the frame counts of `-progress`.
+ * timing, so the file's pts are exactly the ones write() returned. `committed` reports
+ * only frames verifiably in the file (MuxedFrameCounter, on each `-progress` report): the
+ * encoder's own count runs a cluster or fragment ahead of the file.
  */
 export class TranscodeWriter extends EventEmitter<VideoWriterEvents> implements VideoWriter {
   readonly passthrough = false;
@@ -37,6 +39,10 @@ export class TranscodeWriter extends EventEmitter<VideoWriterEvents> implements 
   private framesDropped = 0;
   private failure: ModuleError | null = null;
   private closing: Promise<VideoFileSummary> | null = null;
+  private readonly muxed: MuxedFrameCounter;
+  /** A scan of the file under way, and whether another report asked for one meanwhile. */
+  private scanning: Promise<void> | null = null;
+  private rescan = false;
 
   private constructor(
     readonly path: string,
@@ -45,8 +51,10 @@ export class TranscodeWriter extends EventEmitter<VideoWriterEvents> implements 
     private readonly queueMaxFrames: number,
     private readonly finalizeTimeoutMs: number,
     private readonly countPackets: () => Promise<number>,
+    container: 'matroska' | 'mp4',
   ) {
     super();
+    this.muxed = new MuxedFrameCounter(path, container);
     const { stdin } = proc.child;
     if (stdin === null) throw new ModuleError('INTERNAL', 'ffmpeg child has no stdin');
     this.stdin = stdin;
@@ -58,10 +66,11 @@ export class TranscodeWriter extends EventEmitter<VideoWriterEvents> implements 
 
   /** Starts ffmpeg and sends the stream header; rejects with ENCODER_FAILED if ffmpeg cannot start. */
   static async open(options: TranscodeWriterOptions, ffmpeg: FfmpegInfo, registry: ProcessRegistry): Promise<TranscodeWriter> {
-    await refuseExisting(options.path);
+    if (options.file !== undefined) await handOverReserved(options.file, options.path);
+    else await refuseExisting(options.path);
     const args = transcodeArgs(ffmpeg, {
       outputPath: options.path, recordMode: options.recordMode, codec: options.codec,
-      jpegQuality: options.jpegQuality, h264Crf: options.h264Crf,
+      jpegQuality: options.jpegQuality, h264Crf: options.h264Crf, fillReserved: options.file !== undefined,
     });
     const proc = registry.start(ffmpeg.path, args, { stdio: ['pipe', 'ignore', 'pipe', 'pipe'] });
     await spawned(proc);
@@ -69,7 +78,7 @@ export class TranscodeWriter extends EventEmitter<VideoWriterEvents> implements 
     const muxer = new MatroskaMuxer({ width, height, fps, codecId: 'V_MJPEG' }, { appName: APP_NAME, seekable: false });
     const writer = new TranscodeWriter(
       options.path, proc, muxer, Math.max(1, options.queueMaxFrames), options.finalizeTimeoutMs ?? DEFAULT_FINALIZE_MS,
-      () => countVideoPackets(registry, ffmpeg.path, options.path),
+      () => countVideoPackets(registry, ffmpeg.path, options.path), options.codec === 'h264' ? 'mp4' : 'matroska',
     );
     writer.stdin.write(muxer.header);
     return writer;
@@ -109,9 +118,34 @@ export class TranscodeWriter extends EventEmitter<VideoWriterEvents> implements 
     return Math.min(await this.countPackets(), this.framesSent);
   }
 
+  /** Each report (about every 0.5 s) is the moment to look at what reached the file. */
   private onProgress(report: ProgressReport): void {
-    if (report.frame === null) return;
-    const count = Math.min(report.frame, this.framesSent);
+    if (report.frame === null || report.frame <= this.framesCommitted || this.closing !== null) return;
+    if (this.scanning !== null) {
+      this.rescan = true;
+      return;
+    }
+    this.scanning = this.scanFile().finally(() => {
+      this.scanning = null;
+    });
+  }
+
+  private async scanFile(): Promise<void> {
+    do {
+      this.rescan = false;
+      let inFile: number;
+      try {
+        inFile = await this.muxed.count();
+      } catch {
+        // An unreadable file commits nothing more; close() or the exit handler say what went wrong.
+        return;
+      }
+      this.commitUpTo(inFile);
+    } while (this.rescan && this.closing === null);
+  }
+
+  private commitUpTo(frames: number): void {
+    const count = Math.min(frames, this.framesSent);
     if (count <= this.framesCommitted) return;
     this.framesCommitted = count;
     this.emit('committed', count);
@@ -127,14 +161,13 @@ export class TranscodeWriter extends EventEmitter<VideoWriterEvents> implements 
     // EOF on stdin is how ffmpeg learns the stream ended; it then flushes and finalizes.
     this.stdin.end();
     const exit = await exitWithin(this.proc, this.finalizeTimeoutMs) ?? await this.proc.stop({ termMs: TERM_MS });
+    await this.scanning;
+    await this.muxed.close().catch(() => undefined); // a read-only handle; nothing to lose
     // No file at all (ffmpeg died before its first packet) is a size of 0, not an error.
     const bytes = await stat(this.path).then((s) => s.size, () => 0);
     if (exit.code === 0 && this.failure === null) {
-      // A clean exit means every frame sent is in the file.
-      if (this.framesSent > this.framesCommitted) {
-        this.framesCommitted = this.framesSent;
-        this.emit('committed', this.framesSent);
-      }
+      // A clean exit means ffmpeg muxed every frame sent and finalized the file.
+      this.commitUpTo(this.framesSent);
     } else {
       this.failure ??= encoderExitError(this.path, exit);
       throw this.failure;
@@ -146,6 +179,25 @@ export class TranscodeWriter extends EventEmitter<VideoWriterEvents> implements 
 async function refuseExisting(path: string): Promise<void> {
   const exists = await access(path).then(() => true, () => false);
   if (exists) throw new ModuleError('ENCODER_FAILED', `Refusing to overwrite existing recording ${path}`, { data: { path } });
+}
+
+/**
+ * ffmpeg opens files by name, so it cannot take our handle: it may write over the reserved
+ * file only while that name is still the very empty regular file we created (not a link,
+ * not a replacement). Our handle is closed; ffmpeg's -y then truncates an empty file.
+ */
+async function handOverReserved(file: FileHandle, path: string): Promise<void> {
+  try {
+    const [own, named] = await Promise.all([file.stat(), lstat(path)]);
+    const same = named.isFile() && named.dev === own.dev && named.ino === own.ino && named.size === 0;
+    if (!same) {
+      throw new ModuleError('STORAGE_UNAVAILABLE', `Refusing to write ${path}: the file reserved there was replaced`, {
+        data: { path, reason: 'replaced' },
+      });
+    }
+  } finally {
+    await file.close();
+  }
 }
 
 /** Resolves once the child runs; rejects with ENCODER_FAILED when it could not start. */

@@ -34,6 +34,14 @@ const WRONG_TYPED: Case[] = [
   { name: 'apply_config', payload: { ffmpeg: { path: '/bin/sh' } }, field: 'ffmpeg' },
   ...[1, '', []].map((v) => ({ name: 'start_session', payload: { session_id: v }, field: 'session_id' })),
   ...[1, {}].map((v) => ({ name: 'pause', payload: { command_id: v }, field: 'command_id' })),
+  // Control characters would land raw in the timing/metadata CSV and in file names.
+  ...['a\nb', 'nul\u0000', 'cr\r', 'tab\t', 'del\u007f', 'c1\u0085'].map((v) => ({ name: 'record', payload: { trial_label: v }, field: 'trial_label' })),
+  { name: 'record', payload: { session_prefix: 'lab\n1' }, field: 'session_prefix' },
+  { name: 'start_session', payload: { session_id: 's\u0000' }, field: 'session_id' },
+  { name: 'assign_device', payload: { ...ASSIGN, descriptor: { ...ASSIGN.descriptor, name: 'cam\nera' } }, field: 'descriptor.name' },
+  { name: 'assign_device', payload: { ...ASSIGN, camera_id: { backend: 'usb', stable_id: 'usb1\n' } }, field: 'camera_id.stable_id' },
+  { name: 'assign_device', payload: { device_id: 'usb:1', camera_dev_path: '/dev/video0', display_name: 'a\rb' }, field: 'display_name' },
+  { name: 'apply_config', payload: { storage: { session_prefix: 'p\n' } }, field: 'storage.session_prefix' },
 ];
 
 /** Commands whose payload needs fields, with a valid minimum, so only the added field is wrong. */
@@ -95,6 +103,24 @@ describe('bad input: every malformed command is answered, nothing crashes', () =
       const err = h.statuses.at(-1);
       expect(err?.status === 'error' && err.data).to.include({ command: null, error: problem, code: -1002, field: 'line' });
     }
+  });
+
+  it('answers names of Object.prototype members (__proto__, constructor, ...) as unknown commands, -1001', async () => {
+    for (const name of ['__proto__', 'constructor', 'CONSTRUCTOR', 'hasOwnProperty', 'toString', 'valueOf', '__defineGetter__']) {
+      const out = await h.send(name, { command_id: `p-${name}` });
+      expect(out, name).to.have.length(1);
+      const [err] = out;
+      expect(err?.status === 'error' && err.data, name).to.include({ command: name, code: -1001, field: 'command' });
+      expect(err?.command_id, name).to.equal(`p-${name}`);
+    }
+  });
+
+  it('refuses a control character in a label with a message saying so, and accepts other Unicode, commas and quotes', async () => {
+    await h.send('assign_device', ASSIGN);
+    const [refused] = await h.send('record', { trial_label: 'first\nsecond' });
+    expect(refused?.status === 'error' && refused.data.error).to.include('control characters');
+    const [started] = await h.send('record', { trial_label: 'Bäckerei, "größe" 😀 – ok' });
+    expect(started?.status).to.equal('recording_started');
   });
 
   it('matches command names case-insensitively', async () => {

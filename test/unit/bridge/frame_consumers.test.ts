@@ -75,4 +75,36 @@ describe('frame consumers and the disk guard (mocked host)', () => {
     expect(h.last('recording_stopped')?.data.reason).to.be.oneOf(['storage_critical', 'disk_low']);
     expect(states).to.deep.include(['trialvol', 'critical']);
   });
+
+  it('accepts apply_config re-stating the mode the camera runs in during a trial, as a no-op', async () => {
+    h = await startHarness();
+    const ready = (await h.send('assign_device', ASSIGN)).find((m) => m.status === 'device_ready');
+    const mode = ready?.status === 'device_ready' ? ready.data.record_mode : null;
+    await h.send('record', { trial_number: 1 });
+    const out = await h.send('apply_config', { record: { width: mode?.width, height: mode?.height, fps: mode?.fps } });
+    expect(out.find((m) => m.status === 'error')).to.equal(undefined);
+    expect(out.find((m) => m.status === 'config_applied')?.data).to.deep.include({ restarted_capture: false });
+    const changed = (await h.send('apply_config', { record: { width: (mode?.width ?? 0) / 2 } })).find((m) => m.status === 'error');
+    expect(changed?.data).to.include({ code: -1006 });
+  });
+
+  it('seals a trial when it can no longer be resumed: its CSVs announce file_closed then, not at pause', async () => {
+    h = await startHarness();
+    const closed: Array<[number | null, string]> = [];
+    h.handle.events.on('file_closed', 'test', (file) => closed.push([file.trialNumber, file.kind]));
+    await h.send('assign_device', ASSIGN);
+    await h.send('record', { trial_number: 1 });
+    h.captures.last.emitFrame();
+    await h.send('pause');
+    await h.handle.idle();
+    expect(closed).to.deep.equal([[1, 'video']]);
+    await h.send('record', { trial_number: 2 });
+    h.captures.last.emitFrame();
+    await h.handle.idle();
+    expect(closed).to.deep.equal([[1, 'video'], [1, 'timing'], [1, 'metadata']]);
+    const [refused] = await h.send('resume_recording');
+    expect(refused?.status === 'error' && refused.data.code).to.equal(-1006);
+    await h.send('quit');
+    expect(closed.slice(3)).to.deep.equal([[2, 'video'], [2, 'timing'], [2, 'metadata']]);
+  });
 });

@@ -53,12 +53,18 @@ describe('host commands (mocked host, DI fakes)', () => {
     await h.send('assign_device', ASSIGN);
     h.captures.last.emitFrame();
     const frame = h.captures.last.emitFrame();
+    const closed: Array<{ path: string; kind: string; bytes: number; frames: number | null }> = [];
+    h.handle.events.on('file_closed', 'test', (file) => closed.push({ path: file.path, kind: file.kind, bytes: file.bytes, frames: file.frames }));
     const target = path.join(h.dir, 'snap.jpg');
     const [first] = await h.send('take_snapshot', { path: target });
     const [second] = await h.send('take_snapshot', { path: target });
     expect(first?.status === 'snapshot_saved' && first.data.path).to.equal(target);
     expect(second?.status === 'snapshot_saved' && second.data.path).to.equal(path.join(h.dir, 'snap_2.jpg'));
     expect(fs.readFileSync(target).equals(frame.data)).to.equal(true);
+    expect(closed).to.deep.equal([
+      { path: target, kind: 'snapshot', bytes: frame.data.length, frames: 1 },
+      { path: path.join(h.dir, 'snap_2.jpg'), kind: 'snapshot', bytes: frame.data.length, frames: 1 },
+    ]);
   });
 
   it('toggle_preview and the window commands answer with what they did', async () => {

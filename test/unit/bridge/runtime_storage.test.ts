@@ -164,10 +164,12 @@ describe('CamerasRuntime: storage thresholds, get_storage_info, rotation (mocked
     it('splits a long trial into timestamped files, announced by recording_rotated; one timing CSV goes on', async () => {
       await h.send('assign_device', ASSIGN);
       const [started] = await h.send('record', { trial_number: 1 });
-      // Frames 1/30 s apart in capture time, each after the previous one was handled, as from a camera.
+      // Frames 1/30 s apart in capture time, each after the previous one was handled, as from a camera;
+      // a few ms apart in real time, so the next file's name is reserved (real file-system calls) before
+      // the following frame, as between a camera's frames.
       for (let i = 0; i < 75; i += 1) {
         h.captures.last.emitFrame();
-        await new Promise((resolve) => setImmediate(resolve));
+        await new Promise((resolve) => setTimeout(resolve, 3));
       }
       await h.handle.idle();
       const rotations = h.statuses.filter((m) => m.status === 'recording_rotated');

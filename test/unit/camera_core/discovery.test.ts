@@ -62,6 +62,23 @@ describe('camera discovery on Linux (fake sysfs, recorded v4l2-ctl)', () => {
     expect(notes[0]).to.equal('/dev/video0: judged by its sysfs index (v4l2-ctl was not found on PATH)');
   });
 
+  it('lets device caps decide even when the listing is space-indented and every node carries sysfs index 1', async () => {
+    const oddCamera: FakeUsbCamera = {
+      ...LAB_PC[0]!, fixtureDir: 'logitech_c920_space_indented',
+      nodes: [{ video: 0, index: 1, iface: '1.0' }, { video: 1, index: 1, iface: '1.1' }],
+    };
+    const system = buildFakeSystem(path.join(dir, 'odd'), [oddCamera]);
+    const { cameras, notes } = await discover(system, recordedV4l2Ctl([oddCamera])).result;
+    expect(notes).to.deep.equal([]);
+    expect(cameras.map((c) => [c.devicePath, c.captureCheck, c.captureEvidence])).to.deep.equal([
+      ['/dev/video0', 'device-caps', 'v4l2-ctl --info device caps: Video Capture, Streaming, Extended Pix Format'],
+    ]);
+    // Without device caps the index guess is the last resort, and says so.
+    const guessed = await discover(system, () => ({ spawnError: 'ENOENT' })).result;
+    expect(guessed.cameras.map((c) => c.captureEvidence)).to.deep.equal([]);
+    expect(guessed.notes[0]).to.equal('/dev/video0: judged by its sysfs index (v4l2-ctl was not found on PATH)');
+  });
+
   it('asks v4l2-ctl about each USB node once and nothing about others', async () => {
     const { spawner, result } = discover(labSystem(), recordedV4l2Ctl(LAB_PC));
     await result;
@@ -96,7 +113,7 @@ describe('camera discovery on Linux (fake sysfs, recorded v4l2-ctl)', () => {
     });
 
     it('tries the old node when there is no sysfs to look in', () => {
-      expect(relocateV4l2Camera(lost, { platform: 'linux', cameras: [], listingAvailable: false, notes: [] })).to.deep.equal(lost);
+      expect(relocateV4l2Camera(lost, { platform: 'linux', cameras: [], listingAvailable: false, notes: [], emptyReason: 'no sysfs' })).to.deep.equal(lost);
     });
   });
 });

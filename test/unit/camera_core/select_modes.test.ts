@@ -52,14 +52,16 @@ describe('mode selection', () => {
   it('takes another format that offers exactly the configured size and rate over a near MJPEG mode', () => {
     const s = select(c920, { record: { width: 2304, height: 1536, fps: 2 } });
     expect(s.captureMode).to.deep.equal(mode(2304, 1536, 2, 'yuyv422'));
-    expect(s.passthrough).to.equal(false);
+    // The capture encodes YUYV to MJPEG; the recording stores those frames without another encode.
+    expect(s.passthrough).to.equal(true);
     expect(s.reason).to.equal('configured 2304x1536@2 offered as yuyv422');
   });
 
-  it('uses raw modes of a camera without MJPEG, encoding them', () => {
+  it('uses raw modes of a camera without MJPEG, which the capture encodes; the recording stores them as they come', () => {
     const s = select(lifecam);
     expect(s.captureMode).to.deep.equal(mode(640, 480, 30, 'yuyv422'));
-    expect(s.passthrough).to.equal(false);
+    expect(s.passthrough).to.equal(true);
+    expect(select(lifecam, { record: { force_reencode: true } }).passthrough).to.equal(false);
     expect(s.reason).to.equal('largest yuyv422 mode of the camera (the camera has no MJPEG mode)');
     expect(select(lifecam, { record: { fps: 20 } }).captureMode).to.deep.equal(mode(640, 480, 15, 'yuyv422'));
   });

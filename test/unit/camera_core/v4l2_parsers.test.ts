@@ -148,4 +148,32 @@ describe('v4l2-ctl --info', () => {
     expect([4, 5, 6, 7, 8, 9].map((n) => isVideoCaptureNode(read(`intel_realsense_d435/video${n}.info.txt`))))
       .to.deep.equal([true, false, true, false, true, false]);
   });
+
+  it('reads a listing indented with spaces, or indented as a whole, like the tab-indented original', () => {
+    const read = (f: string) => parseV4l2Info(cameraFixture(f));
+    for (const n of [0, 1]) {
+      const original = read(`logitech_c920/video${n}.info.txt`);
+      expect(original.deviceCaps).to.not.deep.equal([]);
+      expect(read(`logitech_c920_space_indented/video${n}.info.txt`)).to.deep.equal(original);
+      const shifted = cameraFixture(`logitech_c920/video${n}.info.txt`).split('\n').map((l) => `  ${l.replace(/\t/g, '   ')}`).join('\n');
+      expect(parseV4l2Info(shifted)).to.deep.equal(original);
+    }
+    expect(isVideoCaptureNode(read('logitech_c920_space_indented/video0.info.txt'))).to.equal(true);
+    expect(isVideoCaptureNode(read('logitech_c920_space_indented/video1.info.txt'))).to.equal(false);
+  });
+
+  it('does not take the Media Driver Info block for the Driver Info one', () => {
+    const info = parseV4l2Info(cameraFixture('logitech_c920_space_indented/video0.info.txt'));
+    expect(info.card).to.equal('HD Pro Webcam C920');
+    expect(info.deviceCaps).to.deep.equal(['Video Capture', 'Streaming', 'Extended Pix Format']);
+  });
+});
+
+describe('v4l2-ctl --list-ctrls-menus of v4l-utils before 1.14 (no control id)', () => {
+  it('reads the same controls as the current layout', () => {
+    const old = parseListCtrls(cameraFixture('logitech_c920_v4l_utils_1.12/video0.ctrls.txt'));
+    const current = parseListCtrls(cameraFixture('logitech_c920/video0.ctrls.txt'));
+    expect(old.length).to.be.greaterThan(10);
+    expect(old).to.deep.equal(current);
+  });
 });

@@ -2,21 +2,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
+import { thrownBy } from '../../helpers/rejection.js';
 import { resolveConfig } from '../../../src/config/resolve.js';
 import { ENCRYPTION_KEY_FILE_VARIABLE, resolveEncryption, writerOptionsFor, type EncryptionOn } from '../../../src/crypto/encryption_config.js';
 import { generateKeyFile } from '../../../src/crypto/symmetric_key.js';
 import { generateIdentityFiles } from '../../../src/crypto/x25519_keys.js';
 import { ModuleError } from '../../../src/errors/codes.js';
-
-function thrown(action: () => unknown): ModuleError {
-  try {
-    action();
-  } catch (err) {
-    if (err instanceof ModuleError) return err;
-    throw err;
-  }
-  throw new Error('no error');
-}
 
 describe('crypto: encryption config', () => {
   let dir: string;
@@ -56,7 +47,7 @@ describe('crypto: encryption config', () => {
     const config = resolveConfig({});
     const settings = resolveEncryption(config.encryption, { [ENCRYPTION_KEY_FILE_VARIABLE]: keyFile }) as EncryptionOn;
     expect(settings.source.field).to.equal(ENCRYPTION_KEY_FILE_VARIABLE);
-    const missing = thrown(() => resolveEncryption(config.encryption, { [ENCRYPTION_KEY_FILE_VARIABLE]: path.join(dir, 'nope') }));
+    const missing = thrownBy(() => resolveEncryption(config.encryption, { [ENCRYPTION_KEY_FILE_VARIABLE]: path.join(dir, 'nope') }));
     expect(missing.code).to.equal(-1002);
     expect(missing.field).to.equal(ENCRYPTION_KEY_FILE_VARIABLE);
     expect(missing.message).to.match(/no such file/);
@@ -71,19 +62,19 @@ describe('crypto: encryption config', () => {
   });
 
   it('refuses to start with encryption asked for but impossible', () => {
-    const none = thrown(() => resolveEncryption(resolveConfig({ encryption: { enabled: true } }).encryption, {}));
+    const none = thrownBy(() => resolveEncryption(resolveConfig({ encryption: { enabled: true } }).encryption, {}));
     expect(none.message).to.match(/no key is configured/);
-    const both = thrown(() => resolveEncryption(resolveConfig({ encryption: { enabled: true, key_file: keyFile, recipient_public_key: `${identity}.pub` } }).encryption, {}));
+    const both = thrownBy(() => resolveEncryption(resolveConfig({ encryption: { enabled: true, key_file: keyFile, recipient_public_key: `${identity}.pub` } }).encryption, {}));
     expect(both.message).to.match(/not both/);
     const open = path.join(dir, 'open.key');
     generateKeyFile(open);
     fs.chmodSync(open, 0o644);
     if (process.platform !== 'win32') {
-      const readable = thrown(() => resolveEncryption(resolveConfig({ encryption: { enabled: true, key_file: open } }).encryption, {}));
+      const readable = thrownBy(() => resolveEncryption(resolveConfig({ encryption: { enabled: true, key_file: open } }).encryption, {}));
       expect(readable.field).to.equal('encryption.key_file');
       expect(readable.message).to.match(/readable by group or others/);
     }
-    const privateAsRecipient = thrown(() => resolveEncryption(resolveConfig({ encryption: { enabled: true, recipient_public_key: identity } }).encryption, {}));
+    const privateAsRecipient = thrownBy(() => resolveEncryption(resolveConfig({ encryption: { enabled: true, recipient_public_key: identity } }).encryption, {}));
     expect(privateAsRecipient.message).to.match(/is a private key/);
   });
 });

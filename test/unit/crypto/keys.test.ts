@@ -2,21 +2,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
-import { ModuleError } from '../../../src/errors/codes.js';
+import { thrownBy } from '../../helpers/rejection.js';
 import { CiphertextError } from '../../../src/crypto/ciphertext_error.js';
 import { generateKeyFile, loadKeyFile } from '../../../src/crypto/symmetric_key.js';
 import { generateIdentityFiles, loadIdentityFile, loadRecipientFile } from '../../../src/crypto/x25519_keys.js';
 import { decryptBuffer, encryptToBuffer, patternedBytes } from './crypto_fixtures.js';
-
-function thrown(action: () => unknown): ModuleError {
-  try {
-    action();
-  } catch (err) {
-    if (err instanceof ModuleError) return err;
-    throw err;
-  }
-  throw new Error('no error');
-}
 
 describe('crypto: key files', () => {
   let dir: string;
@@ -32,7 +22,7 @@ describe('crypto: key files', () => {
     expect(fs.readFileSync(a, 'utf8')).to.match(/^[0-9a-f]{64}\n$/);
     expect(loadKeyFile(a).key.equals(loadKeyFile(b).key)).to.equal(false);
     const before = fs.readFileSync(a);
-    const error = thrown(() => generateKeyFile(a));
+    const error = thrownBy(() => generateKeyFile(a));
     expect(error.kind).to.equal('INVALID_PARAMS');
     expect(error.message).to.match(/already exists/);
     expect(fs.readFileSync(a).equals(before)).to.equal(true);
@@ -44,7 +34,7 @@ describe('crypto: key files', () => {
     generateKeyFile(file);
     for (const mode of [0o640, 0o604, 0o644]) {
       fs.chmodSync(file, mode);
-      const error = thrown(() => loadKeyFile(file));
+      const error = thrownBy(() => loadKeyFile(file));
       expect(error.code).to.equal(-1002);
       expect(error.message).to.match(/readable by group or others/).and.match(/chmod 600/);
     }
@@ -53,10 +43,10 @@ describe('crypto: key files', () => {
   });
 
   it('names a missing or malformed key file without echoing its content', () => {
-    expect(thrown(() => loadKeyFile(path.join(dir, 'none.key'))).message).to.match(/no such file/);
+    expect(thrownBy(() => loadKeyFile(path.join(dir, 'none.key'))).message).to.match(/no such file/);
     const bad = path.join(dir, 'bad.key');
     fs.writeFileSync(bad, 'secretsecretsecret\n', { mode: 0o600 });
-    const error = thrown(() => loadKeyFile(bad));
+    const error = thrownBy(() => loadKeyFile(bad));
     expect(error.message).to.match(/64 hex digits/);
     expect(error.message).not.to.include('secretsecret');
   });
@@ -75,7 +65,7 @@ describe('crypto: key files', () => {
     expect(file[9]).to.equal(2);
     expect(decryptBuffer(loadIdentityFile(me), file).plaintext.equals(plaintext)).to.equal(true);
 
-    const wrong = thrown(() => decryptBuffer(loadIdentityFile(other), file));
+    const wrong = thrownBy(() => decryptBuffer(loadIdentityFile(other), file));
     expect(wrong).to.be.instanceOf(CiphertextError);
     expect((wrong as CiphertextError).reason).to.equal('wrong_key');
   });
@@ -94,19 +84,19 @@ describe('crypto: key files', () => {
     generateIdentityFiles(me);
     const file = encryptToBuffer(loadRecipientFile(`${me}.pub`), Buffer.from('data'), 512);
     file[24 + 40] ^= 1; // inside the sealed content key
-    const error = thrown(() => decryptBuffer(loadIdentityFile(me), file));
+    const error = thrownBy(() => decryptBuffer(loadIdentityFile(me), file));
     expect(error).to.include({ reason: 'tag_mismatch', segment: null, offset: 24 });
   });
 
   it('refuses a private key given as recipient, and a key of another type', () => {
     const me = path.join(dir, 'me');
     generateIdentityFiles(me);
-    expect(thrown(() => loadRecipientFile(me)).message).to.match(/is a private key/);
+    expect(thrownBy(() => loadRecipientFile(me)).message).to.match(/is a private key/);
     const keyFile = path.join(dir, 'sym.key');
     generateKeyFile(keyFile);
-    expect(thrown(() => loadIdentityFile(keyFile)).message).to.match(/PEM private key/);
+    expect(thrownBy(() => loadIdentityFile(keyFile)).message).to.match(/PEM private key/);
     fs.chmodSync(me, 0o644);
-    if (process.platform !== 'win32') expect(thrown(() => loadIdentityFile(me)).message).to.match(/readable by group or others/);
+    if (process.platform !== 'win32') expect(thrownBy(() => loadIdentityFile(me)).message).to.match(/readable by group or others/);
   });
 
   it('a symmetric key cannot open a recipient file and vice versa, with a hint', () => {
@@ -115,8 +105,8 @@ describe('crypto: key files', () => {
     const keyFile = path.join(dir, 'sym.key');
     generateKeyFile(keyFile);
     const forRecipient = encryptToBuffer(loadRecipientFile(`${me}.pub`), Buffer.from('x'), 512);
-    expect(thrown(() => decryptBuffer(loadKeyFile(keyFile), forRecipient)).message).to.match(/--identity/);
+    expect(thrownBy(() => decryptBuffer(loadKeyFile(keyFile), forRecipient)).message).to.match(/--identity/);
     const forKey = encryptToBuffer(loadKeyFile(keyFile), Buffer.from('x'), 512);
-    expect(thrown(() => decryptBuffer(loadIdentityFile(me), forKey)).message).to.match(/--key-file/);
+    expect(thrownBy(() => decryptBuffer(loadIdentityFile(me), forKey)).message).to.match(/--key-file/);
   });
 });

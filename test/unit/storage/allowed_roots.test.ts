@@ -2,19 +2,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
+import { thrownBy } from '../../helpers/rejection.js';
 import { resolveAllowedPath, type PathRule } from '../../../src/storage/allowed_roots.js';
-import { ModuleError } from '../../../src/errors/codes.js';
 import { ASSIGN, startHarness, type Harness } from '../../helpers/module_harness.js';
-
-function refusal(fn: () => unknown): ModuleError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof ModuleError) return err;
-    throw err;
-  }
-  throw new Error('expected a refusal');
-}
 
 describe('the path rule: every path a command names stays inside an allowed root', () => {
   let top: string;
@@ -36,7 +26,7 @@ describe('the path rule: every path a command names stays inside an allowed root
 
   it('refuses absolute paths elsewhere and relative escapes with -1002 naming the field and the roots', () => {
     for (const requested of ['/etc', '../escape_rel', path.join(top, 'base', '..', 'elsewhere'), path.join(top, 'base-sibling')]) {
-      const error = refusal(() => resolveAllowedPath('output_dir', requested, rule));
+      const error = thrownBy(() => resolveAllowedPath('output_dir', requested, rule));
       expect(error.code, requested).to.equal(-1002);
       expect(error.field).to.equal('output_dir');
       expect(error.message).to.include(path.join(top, 'extra'));
@@ -46,13 +36,13 @@ describe('the path rule: every path a command names stays inside an allowed root
   it('follows symlinks: a folder inside the base that links elsewhere is refused, one linking into a root is allowed', () => {
     fs.symlinkSync(path.join(top, 'elsewhere'), path.join(top, 'base', 'link-out'));
     fs.symlinkSync(path.join(top, 'extra'), path.join(top, 'base', 'link-in'));
-    expect(refusal(() => resolveAllowedPath('output_dir', 'link-out/trials', rule)).code).to.equal(-1002);
+    expect(thrownBy(() => resolveAllowedPath('output_dir', 'link-out/trials', rule)).code).to.equal(-1002);
     expect(resolveAllowedPath('output_dir', 'link-in/trials', rule)).to.equal(path.join(top, 'base', 'link-in', 'trials'));
   });
 
   it('refuses NUL, newline and other control characters as -1002', () => {
     for (const requested of ['a\u0000b', 'a\nb', 'a\rb', 'tab\there']) {
-      const error = refusal(() => resolveAllowedPath('session_dir', requested, rule));
+      const error = thrownBy(() => resolveAllowedPath('session_dir', requested, rule));
       expect(error.code, JSON.stringify(requested)).to.equal(-1002);
       expect(error.field).to.equal('session_dir');
     }

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { lstatSync, watch, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Papa from 'papaparse';
@@ -40,6 +40,47 @@ describe('metadata CSV', () => {
     expect(parsed.data).to.have.length(1);
     expect(parsed.data[0]!['frames_total']).to.equal('300');
     expect(parsed.data[0]!['video_files']).to.equal('a.mkv;a_part2.mkv');
+    expect(readdirSync(dir)).to.deep.equal(['m.csv']);
+  });
+
+  it('ignores links planted at the old predictable temp name and at random-looking ones: nothing is written outside the folder', async () => {
+    const outside = mkdtempSync(path.join(tmpdir(), 'meta-outside-'));
+    try {
+      const victim = path.join(outside, 'victim.txt');
+      writeFileSync(victim, 'untouched');
+      const file = path.join(dir, 'm.csv');
+      const planted = [
+        `.m.csv.${process.pid}.tmp`,
+        ...['0000000000000000', 'ffffffffffffffff', '0123456789abcdef'].map((hex) => `.m.csv.${hex}.tmp`),
+      ];
+      planted.forEach((name, i) => symlinkSync(i === 0 ? victim : path.join(outside, `new${i}.txt`), path.join(dir, name)));
+      await writeMetadataCsv(file, start);
+      await writeMetadataCsv(file, { ...start, frames_total: 3 });
+      expect(readFileSync(victim, 'utf8')).to.equal('untouched');
+      expect(readdirSync(outside)).to.deep.equal(['victim.txt']);
+      for (const name of planted) expect(lstatSync(path.join(dir, name)).isSymbolicLink()).to.equal(true);
+      expect(lstatSync(file).isFile()).to.equal(true);
+      expect(readFileSync(file, 'utf8')).to.contain(',3,');
+      expect(readdirSync(dir).sort()).to.deep.equal([...planted, 'm.csv'].sort(), 'no temp file stays behind');
+    } finally {
+      rmSync(outside, { recursive: true, force: true });
+    }
+  });
+
+  it('uses a new random temp name each time, not one derived from the pid', async () => {
+    const file = path.join(dir, 'm.csv');
+    const temps = new Set<string>();
+    const watcher = watch(dir, (_event, name) => {
+      if (name !== null && String(name).endsWith('.tmp')) temps.add(String(name));
+    });
+    try {
+      for (let i = 0; i < 5; i += 1) await writeMetadataCsv(file, { ...start, frames_total: i });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    } finally {
+      watcher.close();
+    }
+    expect(temps.size).to.equal(5);
+    for (const name of temps) expect(name).to.match(/^\.m\.csv\.[0-9a-f]{16}\.tmp$/).and.not.contain(String(process.pid));
     expect(readdirSync(dir)).to.deep.equal(['m.csv']);
   });
 

@@ -103,6 +103,32 @@ describe('session paths', () => {
     expect(path.basename(paths.videoPath)).to.equal('p_2.mkv');
   });
 
+  it('keeps the trial number and camera in every name however long the prefix: only the prefix is cut', () => {
+    const long = 'P'.repeat(119);
+    const names = [1, 2].map((n) => resolveSessionPaths({ basePath: base, sessionPrefix: `${long}_trial00${n}`, cameraLabel: 'cam' }));
+    expect(path.basename(names[0]!.videoPath)).to.match(/^P+_trial001_cam\.mkv$/);
+    expect(path.basename(names[1]!.videoPath)).to.match(/^P+_trial002_cam\.mkv$/);
+    expect(names.map((p) => p.renamed)).to.deep.equal([false, false]);
+    const huge = resolveSessionPaths({ basePath: base, sessionPrefix: `${'Q'.repeat(300)}_CAM_trial123`, cameraLabel: 'usb1-1-2' });
+    expect(path.basename(huge.timingPath)).to.match(/^Q+_trial123_usb1_1_2_timing\.csv$/);
+    expect(path.basename(huge.videoPath, '.mkv').length).to.be.at.most(128 + 1 + 'usb1_1_2'.length);
+  });
+
+  it('takes the trial tag as its own field, never cut', () => {
+    const paths = resolveSessionPaths({ basePath: base, sessionPrefix: 'R'.repeat(200), trialTag: 'trial007', cameraLabel: 'cam', perCameraSubdir: true });
+    expect(path.basename(paths.videoPath)).to.match(/^R+_trial007\.mkv$/);
+    expect(path.basename(paths.videoPath, '.mkv')).to.have.length(128);
+    expect(path.basename(resolveSessionPaths({ basePath: base, sessionPrefix: 'short_trial001', cameraLabel: 'cam' }).videoPath))
+      .to.equal('short_trial001_cam.mkv');
+  });
+
+  it('refuses a symbolic link at one of the names instead of choosing around it', () => {
+    const target = path.join(base, 'elsewhere.csv');
+    symlinkSync(target, path.join(base, 'p_cam_timing.csv'));
+    expect(() => resolveSessionPaths({ basePath: base, sessionPrefix: 'p', cameraLabel: 'cam' }))
+      .to.throw(ModuleError).with.property('kind', 'STORAGE_UNAVAILABLE');
+  });
+
   it('rejects a strange video extension', () => {
     expect(() => resolveSessionPaths({ basePath: base, sessionPrefix: 'p', cameraLabel: 'c', videoExtension: '../mkv' }))
       .to.throw(ModuleError).with.property('kind', 'INVALID_PARAMS');

@@ -1,10 +1,11 @@
 import { expect } from 'chai';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { formatNsAsSeconds, TIMING_COLUMNS, type TimingRow } from '../../../src/storage/timing_format.js';
 import { readTimingCsv } from '../../../src/storage/timing_reader.js';
 import { TimingCSVWriter } from '../../../src/storage/timing_writer.js';
+import { rejectionOf } from '../../helpers/rejection.js';
 
 const HEADER = 'trial,module,device_id,label,record_time_unix,record_time_mono,frame_index,sensor_timestamp_ns,video_pts,dropped_before,video_file';
 
@@ -74,6 +75,32 @@ describe('timing CSV', () => {
     await new Promise((resolve) => setTimeout(resolve, 80));
     expect(readFileSync(file, 'utf8').split('\n')).to.have.length(3);
     await writer.close();
+  });
+
+  it('discards rows whose frames missed the file before they reach the disk; the file only ever grows', async () => {
+    const file = path.join(dir, 'grow.csv');
+    const writer = await TimingCSVWriter.open(file, { trial: 1, deviceId: 'd', label: null, flushIntervalMs: 1 });
+    const sizes: number[] = [statSync(file).size];
+    for (let i = 1; i <= 5; i += 1) writer.add(row(i));
+    writer.commit(3);
+    await writer.flush();
+    sizes.push(statSync(file).size);
+    expect(writer.discardUncommitted()).to.equal(2);
+    await writer.close();
+    sizes.push(statSync(file).size);
+    expect((await readTimingCsv(file)).map((r) => r.frameIndex)).to.deep.equal([1, 2, 3]);
+    expect(sizes).to.deep.equal([...sizes].sort((a, b) => a - b));
+    expect(sizes.at(-1)).to.equal(sizes[1]);
+  });
+
+  it('refuses to append through a link planted at the timing file\'s name', async () => {
+    const victim = path.join(dir, 'victim.txt');
+    writeFileSync(victim, 'untouched');
+    const link = path.join(dir, 'link_timing.csv');
+    symlinkSync(victim, link);
+    const error = await rejectionOf(TimingCSVWriter.open(link, { trial: 1, deviceId: 'd', label: null, append: true }));
+    expect(error.kind).to.equal('STORAGE_UNAVAILABLE');
+    expect(readFileSync(victim, 'utf8')).to.equal('untouched');
   });
 
   it('appends without a second header and never overwrites a new file', async () => {

@@ -50,6 +50,7 @@ class FakeWriter extends EventEmitter<VideoWriterEvents> implements VideoWriter 
 class FakeWriterFactory implements VideoWriterFactory {
   readonly writers: FakeWriter[] = [];
   async open(options: VideoWriterOptions): Promise<VideoWriter> {
+    await options.file?.close(); // the reserved file stays empty: the fake writes nothing
     const writer = new FakeWriter(options.path);
     this.writers.push(writer);
     return writer;

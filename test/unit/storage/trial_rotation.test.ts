@@ -1,11 +1,12 @@
 import { expect } from 'chai';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { EventEmitter } from 'eventemitter3';
 import type { CapturedFrame } from '../../../src/camera_core/types.js';
 import { ModuleError } from '../../../src/errors/codes.js';
-import { rotatedVideoPath, utcStamp } from '../../../src/storage/rotation.js';
+import { NameReserver } from '../../../src/storage/name_reserver.js';
+import { rotatedName, utcStamp } from '../../../src/storage/rotation.js';
 import { resolveSessionPaths } from '../../../src/storage/session_paths.js';
 import { readTimingCsv } from '../../../src/storage/timing_reader.js';
 import { DefaultTrialRecorderFactory } from '../../../src/storage/trial_recorder.js';
@@ -53,6 +54,7 @@ class GatedFactory implements VideoWriterFactory {
       this.failNext = null;
       throw error;
     }
+    await options.file?.close(); // the reserved file stays empty: the fake writes nothing
     const writer = new InstantWriter(options.path);
     this.writers.push(writer);
     return writer;
@@ -87,12 +89,15 @@ describe('TrialRecorder rotation (fake video writer)', () => {
   const frames = (count: number, dropped: number[] = []): CapturedFrame[] =>
     buildFrames([Buffer.from('jpeg')], regularTimestamps(count, 40), dropped);
 
-  it('names a rotated file after its first frame, in UTC, and never reuses a name', () => {
+  it('names a rotated file after its first frame, in UTC, and never reuses a name', async () => {
     const ns = BigInt(Date.UTC(2025, 0, 15, 14, 30, 5)) * 1_000_000n + 123_456_789n;
     expect(utcStamp(ns)).to.equal('20250115-143005');
-    expect(rotatedVideoPath('/r/s_trial001_cam.mkv', ns, () => false)).to.equal('/r/s_trial001_cam_20250115-143005.mkv');
-    const taken = new Set(['/r/a_20250115-143005.mp4', '/r/a_20250115-143005_2.mp4']);
-    expect(rotatedVideoPath('/r/a.mp4', ns, (file) => taken.has(file))).to.equal('/r/a_20250115-143005_3.mp4');
+    expect(rotatedName('s_trial001_cam', ns)(1)).to.equal('s_trial001_cam_20250115-143005');
+    writeFileSync(path.join(dir, 'a_20250115-143005.mp4'), 'x');
+    writeFileSync(path.join(dir, 'a_20250115-143005_2.mp4.enc'), 'x');
+    const group = await new NameReserver().reserve({ dir, name: rotatedName('a', ns), endings: ['.mp4'] });
+    await group.files[0]!.handle.close();
+    expect(group.files[0]!.path).to.equal(path.join(dir, 'a_20250115-143005_3.mp4'));
   });
 
   it('moves to a new file at the frame a second after the first; frames arriving while it opens wait and go to it', async () => {
@@ -110,7 +115,7 @@ describe('TrialRecorder rotation (fake video writer)', () => {
     for (const frame of input.slice(35)) trial.onFrame(frame);
     const summary = await trial.finish('command');
 
-    const secondName = path.basename(rotatedVideoPath(trial.paths.videoPath, input[25]!.arrival.unixNs, () => false));
+    const secondName = `${rotatedName('s_cam', input[25]!.arrival.unixNs)(1)}.mkv`;
     expect(rotations).to.deep.equal([{
       videoPath: path.join(dir, secondName), previousVideoPath: trial.paths.videoPath, previousFileFrames: 25, fileIndex: 2, nextFrameIndex: 26,
     }]);

@@ -1,8 +1,10 @@
 import { expect } from 'chai';
-import { chooseVideoFormat } from '../../../src/storage/video_writer_factory.js';
+import { decideRecordingFormat } from '../../../src/storage/recording_format.js';
+import { trialMetadata } from '../../../src/storage/trial_metadata.js';
+import { trialContext } from '../../helpers/trial_fixtures.js';
 import { ProgressParser, type ProgressReport } from '../../../src/storage/transcode/progress_parser.js';
 import { jpegQualityToQscale, transcodeArgs } from '../../../src/storage/transcode/transcode_args.js';
-import { RateWindow, trialDuration } from '../../../src/storage/trial_figures.js';
+import { trialDuration } from '../../../src/storage/trial_figures.js';
 import type { FfmpegInfo } from '../../../src/ffmpeg/types.js';
 
 const mode = { width: 1920, height: 1080, fps: 30, pixel_format: 'mjpeg' };
@@ -17,11 +19,30 @@ function ffmpeg(major: number, minor: number): FfmpegInfo {
 
 describe('video writer choice', () => {
   it('passes MJPEG through only in the captured mode without forced re-encode', () => {
-    expect(chooseVideoFormat(base)).to.include({ passthrough: true, extension: '.mkv' });
-    expect(chooseVideoFormat({ ...base, forceReencode: true })).to.include({ passthrough: false, extension: '.mkv' });
-    expect(chooseVideoFormat({ ...base, recordMode: { ...mode, width: 1280, height: 720 } })).to.include({ passthrough: false });
-    expect(chooseVideoFormat({ ...base, recordMode: { ...mode, fps: 15 } })).to.include({ passthrough: false });
-    expect(chooseVideoFormat({ ...base, codec: 'h264' })).to.include({ passthrough: false, extension: '.mp4' });
+    expect(decideRecordingFormat(base)).to.include({ passthrough: true, extension: '.mkv', filePixelFormat: 'mjpeg' });
+    expect(decideRecordingFormat({ ...base, forceReencode: true })).to.include({ passthrough: false, extension: '.mkv', filePixelFormat: 'mjpeg' });
+    expect(decideRecordingFormat({ ...base, recordMode: { ...mode, width: 1280, height: 720 } })).to.include({ passthrough: false });
+    expect(decideRecordingFormat({ ...base, recordMode: { ...mode, fps: 15 } })).to.include({ passthrough: false });
+    expect(decideRecordingFormat({ ...base, codec: 'h264' })).to.include({ passthrough: false, extension: '.mp4', filePixelFormat: 'yuv420p' });
+  });
+
+  it('stores a YUYV camera\'s frames as the capture encoded them: passthrough, and the file holds MJPEG', () => {
+    const yuyv = { ...mode, width: 640, height: 480, pixel_format: 'yuyv422' };
+    const format = decideRecordingFormat({ ...base, captureMode: yuyv, recordMode: { ...yuyv, pixel_format: 'mjpeg' } });
+    expect(format).to.include({ passthrough: true, filePixelFormat: 'mjpeg', extension: '.mkv' });
+    expect(format.reason).to.contain('yuyv422');
+  });
+
+  it('names in the metadata the pixel format the file holds, never the camera\'s raw one', () => {
+    const yuyv = { width: 640, height: 480, fps: 30, pixel_format: 'yuyv422' };
+    const context = trialContext({ captureMode: yuyv, recordMode: { ...yuyv, pixel_format: 'mjpeg' } });
+    const row = (codec: 'mjpeg' | 'h264') => trialMetadata({
+      context, paths: { outputDir: '/r', videoPath: '/r/a.mkv', timingPath: '/r/a_timing.csv', metadataPath: '/r/a_metadata.csv', renamed: false },
+      format: decideRecordingFormat({ ...base, codec, captureMode: context.captureMode, recordMode: context.recordMode }),
+      startedUnixNs: 1_700_000_000_000_000_000n, endedUnixNs: null, summary: null, videoFiles: ['a.mkv'], gaps: [],
+    });
+    expect(row('mjpeg').pixel_format).to.equal('mjpeg');
+    expect(row('h264').pixel_format).to.equal('yuv420p');
   });
 });
 
@@ -70,12 +91,5 @@ describe('trial figures', () => {
     expect(actualFps).to.be.closeTo(42 / durationSeconds, 1e-9);
     expect(trialDuration([{ frames: 1, firstSensorNs: 5n, lastSensorNs: 5n }], 25).durationSeconds).to.equal(0.04);
     expect(trialDuration([], 30)).to.deep.equal({ durationSeconds: 0, actualFps: 0 });
-  });
-
-  it('counts the frames of the last second', () => {
-    const window = new RateWindow();
-    for (let i = 0; i < 60; i += 1) window.add(BigInt(i) * 33_333_333n);
-    expect(window.perSecond(59n * 33_333_333n)).to.equal(31);
-    expect(window.perSecond(10_000_000_000n)).to.equal(0);
   });
 });
