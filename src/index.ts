@@ -13,3 +13,7 @@ export { TOKENS } from './di/tokens.js';
 export type { CamerasConfig, ResolvedConfig } from './config/config.js';
 export { resolveConfig } from './config/resolve.js';
 export type { CommandPayloads } from './generated/schema-types.js';
+export {
+  Recorder, timebaseFromHealth, epochMsToPts, ptsToEpochMs, ClipError, ClipRequestError, ClipHttpError, ClipTimeoutError,
+  type RecorderConfig, type ClipRequest, type ClipResult, type Timebase,
+} from './client/index.js';

@@ -105,6 +105,10 @@ async function run(command: CliCommand, rest: readonly string[], out: CliOutput)
       const { runRepair } = await import('./repair.js');
       return runRepair({ dir, json: args.values['json'] === true, print });
     }
+    case 'clip': {
+      if (rest.includes('--help') || rest.includes('-h')) return usage(command, out);
+      return (await import('./clip.js')).runClip([...rest], { print, printError: (line) => out.stderr(`${line}\n`), env: process.env });
+    }
     case 'keygen':
     case 'decrypt':
     case 'verify': {

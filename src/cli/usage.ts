@@ -58,6 +58,21 @@ Puts the original camera module back.
 
 options:
   -h, --help   this text`,
+  clip: `usage: cameras-usb2 clip --url URL (--start-ms A --stop-ms B | --start-pts A --stop-pts B) [options]
+
+Asks a running producer (its HTTP clip API) for a clip of that window, waits for it and prints
+the clip's path. Exit code 1 when the clip failed (the producer's reason on stderr), 2 usage error.
+
+options:
+  --url URL            the producer, e.g. http://127.0.0.1:8765
+  --start-ms/--stop-ms the window in epoch ms
+  --start-pts/--stop-pts the window in the producer's pts (ns); wins over the epoch window
+  --label L            clip label (file name prefix)
+  --out DIR            folder inside the producer's clips folder
+  --filename NAME      clip file name (sanitized, .mp4 added)
+  --preroll-ms N, --postroll-ms N, --max-wait-ms N
+  --token T            bearer token (also CAMERAS_HTTP_TOKEN)
+  -h, --help           this text`,
   keygen: `usage: cameras-usb2 keygen [--x25519] --out FILE
 
 Writes a new random 256-bit encryption key to FILE (created exclusively, mode 0600), or with
@@ -99,6 +114,7 @@ commands:
   devices [--json]     list the cameras of this machine with their modes and controls
   demo                 record one trial from the synthetic camera and check the files
   repair DIR           complete the files of trials a crash left unfinished
+  clip --url URL ...   ask a running producer for a clip of a time window; prints its path
   keygen --out FILE    a new encryption key (or --x25519 key pair)
   decrypt FILE.enc     stream the plaintext of an encrypted recording
   verify FILE.enc      check every segment of an encrypted recording

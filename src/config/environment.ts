@@ -6,7 +6,7 @@ export type Environment = Readonly<Record<string, string | undefined>>;
 
 interface EnvironmentOverride {
   readonly variable: string;
-  readonly section: 'guard' | 'storage';
+  readonly section: 'guard' | 'storage' | 'segments' | 'http';
   readonly field: string;
   readonly min: number;
   readonly max: number;
@@ -19,6 +19,9 @@ export const ENVIRONMENT_OVERRIDES: readonly EnvironmentOverride[] = [
   { variable: 'STORAGE_WARN_PERCENT', section: 'guard', field: 'storage_warn_percent', min: 1, max: 100 },
   { variable: 'STORAGE_BLOCK_PERCENT', section: 'guard', field: 'storage_block_percent', min: 1, max: 100 },
   { variable: 'RECORDING_ROTATION_MINUTES', section: 'storage', field: 'rotation_minutes', min: 1, max: 1440, clears: ['rotation_seconds'] },
+  { variable: 'SEGMENT_SECONDS', section: 'segments', field: 'segment_seconds', min: 1, max: 3600 },
+  { variable: 'SEGMENT_RETAIN_MINUTES', section: 'segments', field: 'retain_minutes', min: 1, max: 10080 },
+  { variable: 'HTTP_PORT', section: 'http', field: 'port', min: 0, max: 65535 },
 ];
 
 type SectionPatch = Record<string, number | null>;

@@ -1,0 +1,115 @@
+import { timingSafeEqual } from 'node:crypto';
+import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify';
+import { ModuleError } from '../errors/codes.js';
+import { silentLogger, type Logger } from '../logging/logger.js';
+import { createAjv, describeProblem } from '../config/schema_registry.js';
+
+export interface HttpServerOptions {
+  /** Default 127.0.0.1. Anything but loopback needs a token. */
+  readonly host?: string;
+  /** 0 (default): any free port. */
+  readonly port?: number;
+  /** When set, every request needs `Authorization: Bearer <token>`. */
+  readonly token?: string | null;
+  /** Largest request body accepted (default 16 KiB). */
+  readonly bodyLimit?: number;
+  /** A response that does not match its schema fails with 500 (tests); otherwise it is logged. */
+  readonly strictResponses?: boolean;
+  readonly logger?: Logger;
+}
+
+export interface HttpServer {
+  readonly app: FastifyInstance;
+  /** http://host:port, e.g. http://127.0.0.1:39123. */
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+export const HTTP_DEFAULTS = { host: '127.0.0.1', port: 0, bodyLimit: 16 * 1024 } as const;
+
+export function isLoopback(host: string): boolean {
+  const h = host.trim().toLowerCase().replace(/^\[|\]$/g, '');
+  return h === 'localhost' || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h) || h === '::ffff:127.0.0.1';
+}
+
+function tokenMatches(header: string | undefined, token: string): boolean {
+  if (header === undefined) return false;
+  const expected = Buffer.from(`Bearer ${token}`, 'utf8');
+  const given = Buffer.from(header, 'utf8');
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+/** An HTTP error with a status code fastify honours. */
+export class HttpError extends Error {
+  constructor(readonly statusCode: number, message: string) {
+    super(message);
+    this.name = 'HttpError';
+  }
+}
+
+/**
+ * The module's HTTP app, not yet listening: JSON Schema 2020-12 validation of requests
+ * and responses with the project's own Ajv (every schema under schemas/, so routes refer to
+ * `http/….schema.json`), a body size limit, bearer-token auth when a token is set, and
+ * `{ ok: false, message }` for every error. Register route plugins, then listen().
+ */
+export function buildHttpApp(options: HttpServerOptions = {}): FastifyInstance {
+  const logger = options.logger ?? silentLogger;
+  const host = options.host ?? HTTP_DEFAULTS.host;
+  const token = options.token ?? null;
+  if (token !== null && token.length === 0) throw new ModuleError('INVALID_PARAMS', 'http.token must not be empty', { field: 'http.token' });
+  if (!isLoopback(host) && token === null) {
+    throw new ModuleError('INVALID_PARAMS', `http.host ${host} is not loopback: set http.token so requests must carry it`, { field: 'http.token' });
+  }
+  const app = Fastify({ bodyLimit: options.bodyLimit ?? HTTP_DEFAULTS.bodyLimit, logger: false, return503OnClosing: true });
+  const ajv = createAjv({ useDefaults: false });
+  app.setValidatorCompiler(({ schema }) => ajv.compile(schema));
+  app.setSchemaErrorFormatter((errors, dataVar) => {
+    const problem = describeProblem(errors as Parameters<typeof describeProblem>[0]);
+    return new Error(`${dataVar}: ${problem.message}`);
+  });
+  app.setSerializerCompiler(({ schema, url, httpStatus }) => {
+    const validate = ajv.compile(schema);
+    return (data) => {
+      if (!validate(data)) {
+        const problem = describeProblem(validate.errors);
+        const message = `response of ${url} (${httpStatus}) does not match its schema: ${problem.message}`;
+        if (options.strictResponses) throw new Error(message);
+        logger.warn(`http: ${message}`);
+      }
+      return JSON.stringify(data);
+    };
+  });
+  if (token !== null) {
+    app.addHook('onRequest', async (request, reply) => {
+      if (!tokenMatches(request.headers.authorization, token)) {
+        await reply.code(401).header('www-authenticate', 'Bearer').send({ ok: false, message: 'missing or wrong bearer token' });
+      }
+    });
+  }
+  app.setNotFoundHandler(async (request, reply) => {
+    await reply.code(404).send({ ok: false, message: `no route ${request.method} ${request.url.split('?')[0]}` });
+  });
+  app.setErrorHandler(async (error: Error & { statusCode?: number; validation?: unknown }, _request, reply) => {
+    const status = error.validation !== undefined ? 400 : error.statusCode ?? 500;
+    if (status >= 500) logger.error('http: request failed', { error: error.message });
+    await reply.code(status).send({ ok: false, message: error.message });
+  });
+  return app;
+}
+
+/** Builds the app, registers the route plugins, listens; resolves with the URL. */
+export async function createHttpServer(options: HttpServerOptions, plugins: readonly FastifyPluginAsync[]): Promise<HttpServer> {
+  const app = buildHttpApp(options);
+  for (const plugin of plugins) await app.register(plugin);
+  const host = options.host ?? HTTP_DEFAULTS.host;
+  await app.listen({ host, port: options.port ?? HTTP_DEFAULTS.port });
+  const address = app.server.address();
+  if (address === null || typeof address === 'string') throw new Error('HTTP server has no TCP address');
+  const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return {
+    app,
+    url: `http://${shownHost}:${address.port}`,
+    close: () => app.close(),
+  };
+}

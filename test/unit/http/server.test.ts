@@ -1,0 +1,35 @@
+import { expect } from 'chai';
+import { buildHttpApp, isLoopback } from '../../../src/http/server.js';
+
+describe('HTTP server', () => {
+  it('treats only loopback addresses as loopback', () => {
+    for (const host of ['127.0.0.1', '127.1.2.3', 'localhost', '::1', '[::1]']) expect(isLoopback(host), host).to.equal(true);
+    for (const host of ['0.0.0.0', '::', '192.168.1.2', 'example.org', '128.0.0.1']) expect(isLoopback(host), host).to.equal(false);
+  });
+
+  it('refuses to bind beyond loopback without a token, and an empty token', () => {
+    expect(() => buildHttpApp({ host: '0.0.0.0' })).to.throw(/set http.token/);
+    expect(() => buildHttpApp({ host: '127.0.0.1', token: '' })).to.throw(/must not be empty/);
+    expect(() => buildHttpApp({ host: '0.0.0.0', token: 'long-enough' })).to.not.throw();
+  });
+
+  it('checks the bearer token, limits the body, validates with the project schemas and answers unknown routes with 404', async () => {
+    const app = buildHttpApp({ token: 'secret-token', bodyLimit: 1024, strictResponses: true });
+    app.post('/echo', { schema: { body: { $ref: 'http/clip_request.schema.json' } } }, async (request) => ({ ok: true, body: request.body }));
+    await app.ready();
+    const auth = { authorization: 'Bearer secret-token' };
+    expect((await app.inject({ method: 'POST', url: '/echo', payload: {} })).statusCode).to.equal(401);
+    expect((await app.inject({ method: 'POST', url: '/echo', payload: {}, headers: { authorization: 'Bearer secret-tokeN' } })).statusCode).to.equal(401);
+    expect((await app.inject({ method: 'POST', url: '/echo', payload: { label: 'a' }, headers: auth })).statusCode).to.equal(200);
+    const invalid = await app.inject({ method: 'POST', url: '/echo', payload: { label: 5 }, headers: auth });
+    expect(invalid.statusCode).to.equal(400);
+    expect(invalid.json()).to.deep.equal({ ok: false, message: "body: field 'label' must be string,null" });
+    const big = await app.inject({ method: 'POST', url: '/echo', payload: { label: 'x'.repeat(2000) }, headers: auth });
+    expect(big.statusCode).to.equal(413);
+    expect(big.json()).to.include({ ok: false });
+    const missing = await app.inject({ method: 'GET', url: '/nope', headers: auth });
+    expect(missing.statusCode).to.equal(404);
+    expect(missing.json()).to.deep.equal({ ok: false, message: 'no route GET /nope' });
+    await app.close();
+  });
+});
