@@ -60,7 +60,7 @@ async function main(): Promise<void> {
   const clips = new ClipService({ ring, clipsDir: path.join(root, 'clips'), deviceId: 'bench', mode: () => ring.mode });
   await clips.start();
   await ring.start();
-  const server = await createHttpServer({}, [clipRoutes({ ring, clips })]);
+  const server = await createHttpServer({}, [clipRoutes({ current: () => ({ ring, clips }) })]);
   try {
     await capture.start();
     await sleep(3000);

@@ -8,6 +8,7 @@ import { ModuleError } from './errors/codes.js';
 import type { ModuleBus } from './events/module_bus.js';
 import type { FrameSink, SubscribeOptions } from './camera_core/frame_hub.js';
 import type { FileLifecycle } from './storage/file_lifecycle.js';
+import { ModuleHttp } from './http/module_http.js';
 
 export interface ModuleOptions {
   /** Replace any DI token's implementation (tests, other platforms). */
@@ -54,12 +55,21 @@ export function createCamerasModule(host: ModuleHost, options: ModuleOptions = {
     void runtime.rejectInput(new ModuleError('INVALID_PARAMS', problem, { field: 'line' }));
   };
   let listening = false;
-  return {
+  let front: ModuleHttp | null = null;
+  const startHttp = async (): Promise<void> => {
+    const config = runtime.currentConfig;
+    if (!config.http.enabled && !config.segments.enabled) return;
+    front = await ModuleHttp.start({
+      handle, config, diskGuard: container.resolve(TOKENS.DiskGuard), logger: container.resolve(TOKENS.Logger),
+    });
+    runtime.httpUrl = front.url;
+  };
+  const handle: CamerasModuleHandle = {
     runtime,
     events,
     tapFrames: (name, sink, options) => runtime.channel.hub.subscribe(name, sink, options),
     initialize: async () => {
-      const ready = runtime.initialize();
+      const ready = runtime.initialize(startHttp);
       if (!listening) {
         host.bus.on('command', onCommand);
         host.bus.on('invalid_input', onInvalid);
@@ -71,11 +81,14 @@ export function createCamerasModule(host: ModuleHost, options: ModuleOptions = {
       host.bus.off('command', onCommand);
       host.bus.off('invalid_input', onInvalid);
       listening = false;
+      await front?.stop();
+      front = null;
       await runtime.shutdown();
       container.dispose();
     },
     idle: () => runtime.idle(),
   };
+  return handle;
 }
 
 function forwardFileEvents(lifecycle: FileLifecycle, events: ModuleBus): void {

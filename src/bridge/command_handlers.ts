@@ -1,6 +1,5 @@
 import { ModuleError } from '../errors/codes.js';
 import type { CommandPayloads } from '../generated/schema-types.js';
-import { describeStatus } from '../view/metrics_model.js';
 import type { ParsedCommand } from './commands.js';
 import type { HandlerDeps } from './handler_deps.js';
 import { DeviceHandlers } from './device_handlers.js';
@@ -61,12 +60,9 @@ export class CommandHandlers {
   }
 
   private reportStatus(): void {
-    const { channel, session, config } = this.deps;
-    this.deps.reporter.report('status_report', describeStatus({
-      state: this.deps.hostState(), camera: channel.assigned, trial: channel.writingTrial, sessionId: session.id,
-      ffmpeg: this.ffmpegPayload(), config: config.current,
-    }));
+    this.deps.reporter.report('status_report', this.deps.describeStatus());
   }
+
 
   private async applyConfig(payload: CommandPayloads['apply_config']): Promise<void> {
     const { config, channel, reporter } = this.deps;

@@ -11,6 +11,7 @@ import type { DiskGuard } from '../storage/disk_guard.js';
 import type { FileLifecycle } from '../storage/file_lifecycle.js';
 import type { StopReason, TrialRecorder, TrialRecorderFactory } from '../storage/types.js';
 import type { RuntimeState } from './command_rules.js';
+import type { StatusReportStatus } from '../generated/schema-types.js';
 import type { SessionState } from './session_state.js';
 
 /**
@@ -37,6 +38,8 @@ export interface HandlerDeps {
   /** Runs a task in the runtime's serial queue (events from timers and children). */
   readonly enqueue: (task: () => Promise<void>) => Promise<void>;
   readonly hostState: () => RuntimeState;
+  /** get_status's answer as of now. */
+  readonly describeStatus: () => StatusReportStatus;
   /** Releases everything and marks the module closed (quit). */
   readonly close: (reason: StopReason) => Promise<void>;
 }

@@ -48,6 +48,8 @@ export class CamerasRuntime {
   private readonly handlers: CommandHandlers;
   private readonly reconnect: Reconnector;
   private closed = false;
+  /** The module's HTTP server (web view, clip API), set by the module factory before initialize(). */
+  httpUrl: string | null = null;
 
   constructor(
     @inject(TOKENS.ModuleBus) readonly bus: ModuleBus,
@@ -90,6 +92,7 @@ export class CamerasRuntime {
       trialFactory, diskGuard, lifecycle, reconnect: this.reconnect, logger, enqueue,
       reportError: (command, error) => this.reportError(command, error),
       hostState: () => this.state,
+      describeStatus: () => this.describeStatus(),
       close: (reason) => this.close(reason),
     }, { restartTelemetry: () => this.telemetry.start(this.config.current.telemetry.emit_interval_ms) });
   }
@@ -98,19 +101,31 @@ export class CamerasRuntime {
     return this.closed ? 'closed' : hostState(this.channel.state);
   }
 
-  /** Locates ffmpeg, starts telemetry and the disk guard, reports ready. Runs before any queued command. */
-  initialize(): Promise<void> {
-    return this.queue.push(() => this.start());
+  /**
+   * Locates ffmpeg, runs `prepare` (the module's HTTP side), starts telemetry and the disk
+   * guard, reports ready. Runs before any queued command. A failing `prepare` is reported
+   * as an unrecoverable error instead of ready, and rejects.
+   */
+  initialize(prepare: () => Promise<void> = async () => undefined): Promise<void> {
+    return this.queue.push(() => this.start(prepare));
   }
 
-  private async start(): Promise<void> {
+  private async start(prepare: () => Promise<void>): Promise<void> {
     await this.ffmpeg.initialize();
+    try {
+      await prepare();
+    } catch (err) {
+      const cause = toModuleError(err);
+      const error = new ModuleError(cause.kind, cause.message, { recoverable: false, field: cause.field ?? undefined });
+      this.reportError(null, error);
+      throw error;
+    }
     const config = this.config.current;
     this.telemetry.start(config.telemetry.emit_interval_ms);
     this.handlers.storage.watch(config.storage.base_path);
     this.reporter.report('ready', {
       module: MODULE_NAME, version: MODULE_VERSION, instance_id: this.hostInfo.instanceId, host_api: HOST_API_VERSION,
-      ffmpeg: this.handlers.ffmpegPayload(),
+      ffmpeg: this.handlers.ffmpegPayload(), http_url: this.httpUrl,
     });
     const missing = this.ffmpeg.error;
     if (missing) this.reportError(null, missing);
@@ -165,16 +180,16 @@ export class CamerasRuntime {
     return this.config.current;
   }
 
-  /** What get_status would answer now, without putting a status on the bus (the web view reads it every second). */
   /** What get_storage_info would answer now, without a status on the bus. */
   describeStorage(): Promise<StorageInfoStatus> {
     return this.handlers.storage.describeStorage();
   }
 
+  /** What get_status would answer now, without putting a status on the bus (the web view reads it every second). */
   describeStatus(): StatusReportStatus {
     return describeStatus({
       state: this.state, camera: this.channel.assigned, trial: this.channel.writingTrial, sessionId: this.session.id,
-      ffmpeg: this.handlers.ffmpegPayload(), config: this.config.current,
+      ffmpeg: this.handlers.ffmpegPayload(), config: this.config.current, httpUrl: this.httpUrl,
     });
   }
 

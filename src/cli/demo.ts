@@ -8,12 +8,17 @@ import { parseDeviceSpec } from '../camera_core/device_spec.js';
 import type { DeviceSpec } from '../camera_core/types.js';
 import { ModuleError } from '../errors/codes.js';
 import { CliUsageError } from './cli_error.js';
+import { httpConfig, type HttpListen } from './http_flag.js';
 
 export interface DemoOptions {
   readonly out?: string;
   readonly seconds?: string;
   readonly cameras?: string;
   readonly camera?: string;
+  /** Serve the web view and the clip API while recording (camera N on port + N - 1). */
+  readonly http?: HttpListen;
+  /** Keep the segment ring, so clips of the trial's past can be cut meanwhile. */
+  readonly segments?: boolean;
   readonly print: (line: string) => void;
 }
 
@@ -86,13 +91,23 @@ interface DemoPlan {
 async function recordAndCheck(options: DemoOptions, { spec, backend, count, seconds, outDir }: DemoPlan): Promise<number> {
   const { print } = options;
   print(`cameras-usb2 demo: ${count} camera(s) of ${spec}, ${seconds} s, writing into ${outDir}`);
+  const http = options.http;
   const hosts = Array.from({ length: count }, (_, i) => new ReferenceHost({
     instanceId: `demo-cam${i + 1}`,
-    config: { storage: { base_path: outDir }, telemetry: { emit_interval_ms: 1000 } },
+    config: httpConfig(
+      { storage: { base_path: outDir }, telemetry: { emit_interval_ms: 1000 } },
+      http ? { host: http.host, port: http.port === 0 ? 0 : http.port + i } : undefined,
+      options.segments === true,
+    ),
     onStatus: (m) => print(`[cam${i + 1}] ${formatStatus(m)}`),
   }));
   try {
     await Promise.all(hosts.map((h) => h.start()));
+    for (const [i, h] of hosts.entries()) {
+      const ready = h.statuses.find((m) => m.status === 'ready');
+      const url = ready?.status === 'ready' ? ready.data.http_url : null;
+      if (url) print(`[cam${i + 1}] web view: ${url}/   clip API: ${url}/health${options.segments ? '' : ' (start with --segments to keep clips of the past)'}`);
+    }
     const assigned = await Promise.all(hosts.map(async (h, i) => {
       h.send('start_session', { session_id: 'demo' });
       h.send('assign_device', { camera_id: { backend, stable_id: `cam${i + 1}` }, descriptor: { name: `demo ${backend} cam${i + 1}`, device_path: spec } });

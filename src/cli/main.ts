@@ -6,6 +6,7 @@ import { errnoCode } from '../errors/errno.js';
 import { CliUsageError, USAGE_EXIT_CODE } from './cli_error.js';
 import { parseCommandArgs, type CommandArgs, type OptionSpec } from './command_args.js';
 import { CLI_COMMANDS, COMMAND_USAGE, GENERAL_USAGE, type CliCommand } from './usage.js';
+import { parseHttpFlag } from './http_flag.js';
 
 /** Where the CLI prints; the tests pass their own. */
 export interface CliOutput {
@@ -29,6 +30,8 @@ const SERVE_OPTIONS: OptionSpec = {
   'session-prefix': { type: 'string' },
   'enable-commands': { type: 'boolean' },
   'max-line-bytes': { type: 'string' },
+  http: { type: 'string' },
+  segments: { type: 'boolean' },
   'no-console': { type: 'boolean' },
   'window-geometry': { type: 'string' },
   platform: { type: 'string' },
@@ -72,6 +75,8 @@ function serve(args: CommandArgs, out: CliOutput): Promise<number> {
     dialect: dialect as HostDialect,
     outputDir: str(flags['output-dir']),
     sessionPrefix: str(flags['session-prefix']),
+    ...(str(flags['http']) !== undefined ? { http: parseHttpFlag(str(flags['http']) as string) } : {}),
+    segments: flags['segments'] === true,
   });
 }
 
@@ -90,12 +95,19 @@ async function run(command: CliCommand, rest: readonly string[], out: CliOutput)
       return listDevices({ json: args.values['json'] === true, print });
     }
     case 'demo': {
-      const spec: OptionSpec = { out: { type: 'string' }, seconds: { type: 'string' }, cameras: { type: 'string' }, camera: { type: 'string' } };
+      const spec: OptionSpec = {
+        out: { type: 'string' }, seconds: { type: 'string' }, cameras: { type: 'string' }, camera: { type: 'string' },
+        http: { type: 'string' }, segments: { type: 'boolean' },
+      };
       const args = parseCommandArgs(command, rest, spec, { maxPositionals: 0 });
       if (args.values['help']) return usage(command, out);
       const { runDemo } = await import('./demo.js');
       const v = args.values;
-      return runDemo({ out: str(v['out']), seconds: str(v['seconds']), cameras: str(v['cameras']), camera: str(v['camera']), print });
+      const http = str(v['http']);
+      return runDemo({
+        out: str(v['out']), seconds: str(v['seconds']), cameras: str(v['cameras']), camera: str(v['camera']), print,
+        ...(http !== undefined ? { http: parseHttpFlag(http) } : {}), segments: v['segments'] === true,
+      });
     }
     case 'repair': {
       const args = parseCommandArgs(command, rest, { json: { type: 'boolean' } }, { maxPositionals: 1 });

@@ -14,6 +14,9 @@ options:
   --instance-id ID                  reported in ready
   --log-level LEVEL                 debug shows everything on stderr; otherwise warnings only
   --max-line-bytes N                longest accepted input line (default 1048576)
+  --http HOST:PORT                  serve the web view (at /) and the clip API there; anything
+                                    but loopback needs http.token in the config
+  --segments                        keep the rolling segment ring (clips of the past)
   -h, --help                        this text
 The RPi_Logger host's other flags (--no-console, --platform, ...) are accepted and unknown
 ones are tolerated with a warning on stderr, as its protocol asks.`,
@@ -25,7 +28,7 @@ Linux: CAMERAS_SYSFS_ROOT / CAMERAS_DEV_ROOT point at another sysfs / dev tree.
 options:
   --json       machine-readable output
   -h, --help   this text`,
-  demo: `usage: cameras-usb2 demo [--out DIR] [--seconds N] [--cameras N] [--camera SPEC]
+  demo: `usage: cameras-usb2 demo [--out DIR] [--seconds N] [--cameras N] [--camera SPEC] [--http HOST:PORT] [--segments]
 
 Records one trial from a camera (the synthetic one by default) and checks the files with ffprobe.
 
@@ -34,6 +37,9 @@ options:
   --seconds N     trial length, up to 3600 (default 3)
   --cameras N     cameras recorded at once, up to 16 (default 1)
   --camera SPEC   synthetic:WxH@fps (default synthetic:1280x720@30), replay:FILE or /dev/videoN
+  --http HOST:PORT  serve the web view and the clip API while the demo records (loopback only;
+                  with several cameras, camera N listens on PORT+N-1)
+  --segments      keep the rolling segment ring, so clips can be cut from a second terminal
   -h, --help      this text`,
   repair: `usage: cameras-usb2 repair DIR [--json]
 

@@ -90,7 +90,7 @@ export class ClipApi {
     if (options.http ?? options.config.http.enabled) {
       try {
         const { host, port, token } = options.config.http;
-        server = await createHttpServer({ host, port, token, logger }, [clipRoutes({ ring, clips, ...(options.camera ? { camera: options.camera } : {}) })]);
+        server = await createHttpServer({ host, port, token, logger }, [clipRoutes({ current: () => ({ ring, clips }), ...(options.camera ? { camera: options.camera } : {}) })]);
       } catch (err) {
         await ring.stop();
         throw err;

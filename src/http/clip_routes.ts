@@ -5,9 +5,15 @@ import type { SegmentInfo } from '../storage/segments/segment_files.js';
 import type { SegmentRing } from '../storage/segments/segment_ring.js';
 import { HttpError } from './server.js';
 
-export interface ClipRoutesOptions {
+/** The ring and clip jobs of the assigned camera. */
+export interface RingAndClips {
   readonly ring: SegmentRing;
   readonly clips: ClipService;
+}
+
+export interface ClipRoutesOptions {
+  /** The camera's ring and clip jobs; null while no camera is assigned or segments are off (answered 503). */
+  readonly current: () => RingAndClips | null;
   /** What /health says about the camera (id, name, mode); null while none is assigned. */
   readonly camera?: () => Record<string, unknown> | null;
 }
@@ -32,9 +38,14 @@ export function segmentJson(segment: SegmentInfo): Record<string, unknown> {
 
 /** GET /health, GET /segments, POST /force_rotate, POST /clip, GET /clip/{clip_id}. */
 export function clipRoutes(options: ClipRoutesOptions): FastifyPluginAsync {
-  const { ring, clips } = options;
+  const need = (): RingAndClips => {
+    const current = options.current();
+    if (current === null) throw new HttpError(503, 'no segment ring: no camera is assigned, or segments are off (segments.enabled, --segments)');
+    return current;
+  };
   return async (app) => {
-    app.get('/health', { schema: { response: { 200: { $ref: 'http/health.schema.json' } } } }, async () => {
+    app.get('/health', { schema: { response: { 200: { $ref: 'http/health.schema.json' }, '5xx': ERROR } } }, async () => {
+      const { ring, clips } = need();
       const segments = ring.list().filter((segment) => segment.frames > 0);
       const oldest = segments[0] ?? null;
       const newest = segments.at(-1) ?? null;
@@ -56,13 +67,13 @@ export function clipRoutes(options: ClipRoutesOptions): FastifyPluginAsync {
       };
     });
 
-    app.get('/segments', { schema: { response: { 200: { $ref: 'http/segments.schema.json' } } } }, async () => ({
+    app.get('/segments', { schema: { response: { 200: { $ref: 'http/segments.schema.json' }, '5xx': ERROR } } }, async () => ({
       ok: true,
-      segments: ring.list().filter((segment) => segment.frames > 0).map(segmentJson),
+      segments: need().ring.list().filter((segment) => segment.frames > 0).map(segmentJson),
     }));
 
-    app.post('/force_rotate', { schema: { response: { 200: { $ref: 'http/force_rotate.schema.json' } } } }, async () => {
-      const sealed = await ring.forceRotate();
+    app.post('/force_rotate', { schema: { response: { 200: { $ref: 'http/force_rotate.schema.json' }, '5xx': ERROR } } }, async () => {
+      const sealed = await need().ring.forceRotate();
       return { ok: true, sealed: sealed === null || sealed.frames === 0 ? null : segmentJson(sealed) };
     });
 
@@ -73,7 +84,7 @@ export function clipRoutes(options: ClipRoutesOptions): FastifyPluginAsync {
       },
     }, async (request, reply) => {
       try {
-        const job = await clips.submit(request.body ?? {});
+        const job = await need().clips.submit(request.body ?? {});
         return await reply.code(202).send({ ok: true, clip_id: job.clipId, id: job.clipId, status: job.status, path: job.path });
       } catch (err) {
         if (err instanceof ClipRejection) throw new HttpError(err.statusCode, err.message);
@@ -82,10 +93,10 @@ export function clipRoutes(options: ClipRoutesOptions): FastifyPluginAsync {
     });
 
     app.get<{ Params: { clip_id: string } }>('/clip/:clip_id', {
-      schema: { response: { 200: { $ref: 'http/clip_status.schema.json' }, '4xx': ERROR } },
+      schema: { response: { 200: { $ref: 'http/clip_status.schema.json' }, '4xx': ERROR, '5xx': ERROR } },
     }, async (request) => {
       const id = request.params.clip_id;
-      const job = CLIP_ID.test(id) ? clips.get(id) : undefined;
+      const job = CLIP_ID.test(id) ? need().clips.get(id) : undefined;
       if (job === undefined) throw new HttpError(404, `unknown clip_id '${id.slice(0, 64)}'`);
       return clipJobJson(job);
     });

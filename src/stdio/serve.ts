@@ -9,6 +9,7 @@ import { readHostConfig } from './host_config.js';
 import { readBoundedLines, type LineSource } from './line_source.js';
 import { DEFAULT_MAX_INPUT_LINE_BYTES } from './bounded_lines.js';
 import { startupFailure, STARTUP_FAILED_EXIT_CODE } from './startup_failure.js';
+import { httpConfig, type HttpListen } from '../cli/http_flag.js';
 
 export interface StdioOptions {
   readonly input: NodeJS.ReadableStream;
@@ -21,6 +22,10 @@ export interface StdioOptions {
   /** The host's --output-dir and --session-prefix: defaults for storage.base_path and session_prefix. */
   readonly outputDir?: string;
   readonly sessionPrefix?: string;
+  /** `--http HOST:PORT`: serve the web view and the clip API there. */
+  readonly http?: HttpListen;
+  /** `--segments`: keep the rolling segment ring. */
+  readonly segments?: boolean;
   /** Handle SIGTERM/SIGINT by finalizing files and exiting (off in tests that run in-process). */
   readonly handleSignals?: boolean;
   /** Longest accepted input line in bytes (default 1 MiB); longer lines are answered with -1002 and skipped. */
@@ -37,7 +42,7 @@ function hostConfig(options: StdioOptions): Record<string, unknown> {
     storage['allowed_roots'] = [...((storage['allowed_roots'] as string[] | undefined) ?? []), options.outputDir];
   }
   if (options.sessionPrefix) storage['session_prefix'] ??= options.sessionPrefix;
-  return { ...config, storage };
+  return httpConfig({ ...config, storage }, options.http, options.segments === true);
 }
 
 /** stdout carries status lines only: anything a library prints goes to stderr instead. */

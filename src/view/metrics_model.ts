@@ -38,6 +38,7 @@ export interface StatusInput {
   readonly sessionId: string | null;
   readonly ffmpeg: StatusReportStatus['ffmpeg'];
   readonly config: ResolvedConfig;
+  readonly httpUrl: string | null;
 }
 
 /** get_status's answer: the state plus the recording state of the device (seed 001). */
@@ -59,6 +60,7 @@ export function describeStatus(input: StatusInput): StatusReportStatus {
     elapsed_seconds: stats ? round2(stats.elapsedSeconds) : null,
     ffmpeg: input.ffmpeg,
     config: input.config,
+    http_url: input.httpUrl,
   };
 }
 

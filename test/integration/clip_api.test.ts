@@ -293,7 +293,7 @@ print(json.dumps(out))
 
   it('needs a token to bind beyond loopback, and checks Authorization: Bearer when one is set', async () => {
     expect(() => buildHttpApp({ host: '0.0.0.0' })).to.throw(/not loopback: set http.token/);
-    const server = await createHttpServer({ host: '0.0.0.0', port: 0, token: 'secret-token-1' }, [clipRoutes({ ring: live.ring, clips: live.clips })]);
+    const server = await createHttpServer({ host: '0.0.0.0', port: 0, token: 'secret-token-1' }, [clipRoutes({ current: () => ({ ring: live.ring, clips: live.clips }) })]);
     try {
       const url = server.url.replace('0.0.0.0', '127.0.0.1');
       expect((await fetch(`${url}/health`)).status).to.equal(401);

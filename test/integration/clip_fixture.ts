@@ -74,7 +74,7 @@ export async function startLiveRing(options: LiveRingOptions = {}): Promise<Live
   await capture.start();
   const server = await createHttpServer(
     { host: options.host ?? '127.0.0.1', port: 0, token: options.token ?? null, strictResponses: true },
-    [clipRoutes({ ring, clips, camera: () => ({ id: 'synthetic-cam', mode: { width, height, fps } }) })],
+    [clipRoutes({ current: () => ({ ring, clips }), camera: () => ({ id: 'synthetic-cam', mode: { width, height, fps } }) })],
   );
   return {
     root, capture, ring, clips, server, url: server.url,

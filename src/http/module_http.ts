@@ -1,0 +1,104 @@
+import type { ResolvedConfig } from '../config/config.js';
+import type { Logger } from '../logging/logger.js';
+import type { CamerasModuleHandle } from '../module_factory.js';
+import type { StorageReader } from '../storage/segments/segment_ring.js';
+import { moduleViewSource } from '../view/module_view_source.js';
+import { registerViewRoutes } from '../view/view_routes.js';
+import { ClipApi } from './clip_api.js';
+import { clipRoutes } from './clip_routes.js';
+import { createHttpServer, type HttpServer } from './server.js';
+
+export interface ModuleHttpDeps {
+  readonly handle: CamerasModuleHandle;
+  readonly config: ResolvedConfig;
+  readonly diskGuard: StorageReader;
+  readonly logger: Logger;
+}
+
+/** Owner name of the ring's listener on the module bus. */
+const RING_OWNER = 'segment-ring';
+
+/**
+ * The module's HTTP side, for the module's lifetime: one server (the web view at `/`, the
+ * clip API beside it) when `http.enabled`, and — with `segments.enabled` — the segment ring
+ * of the assigned camera, one more subscriber of its frame hub, started when the camera is
+ * ready and stopped when it is released. Ring changes run one after another.
+ */
+export class ModuleHttp {
+  private ringApi: ClipApi | null = null;
+  private ringCamera: string | null = null;
+  private ringChanges: Promise<void> = Promise.resolve();
+
+  private constructor(private readonly deps: ModuleHttpDeps, private server: HttpServer | null) {}
+
+  get url(): string | null {
+    return this.server?.url ?? null;
+  }
+
+  static async start(deps: ModuleHttpDeps): Promise<ModuleHttp> {
+    const front = new ModuleHttp(deps, null);
+    if (deps.config.segments.enabled) {
+      deps.handle.events.on('status', RING_OWNER, (message) => {
+        if (message.status === 'device_ready' || message.status === 'device_released') front.queueRingChange();
+      });
+    }
+    if (deps.config.http.enabled) {
+      const { host, port, token } = deps.config.http;
+      front.server = await createHttpServer({ host, port, token, logger: deps.logger }, [
+        clipRoutes({ current: () => front.ringApi, camera: () => front.cameraJson() }),
+        async (app) => registerViewRoutes(app, moduleViewSource(deps.handle), { prefix: '' }),
+      ]);
+    }
+    return front;
+  }
+
+  /** Closes the server (open pages and streams end), then seals the ring's open segment. */
+  async stop(): Promise<void> {
+    this.deps.handle.events.removeOwner(RING_OWNER);
+    await this.server?.close();
+    this.server = null;
+    await this.ringChanges;
+    await this.stopRing();
+  }
+
+  private cameraJson(): Record<string, unknown> | null {
+    const camera = this.deps.handle.runtime.channel.assigned;
+    if (!camera) return null;
+    const { width, height, fps } = camera.selection.captureMode;
+    return { id: camera.cameraId, name: camera.identity.name, mode: { width, height, fps } };
+  }
+
+  private queueRingChange(): void {
+    this.ringChanges = this.ringChanges.then(() => this.followCamera()).catch((err: unknown) => {
+      this.deps.logger.error('segment ring could not follow the camera', { error: err instanceof Error ? err.message : String(err) });
+    });
+  }
+
+  /** A ring for the camera now assigned (a new one when the camera changed), none without a camera. */
+  private async followCamera(): Promise<void> {
+    const camera = this.deps.handle.runtime.channel.camera;
+    if (camera === null) {
+      // Released, or lost and being reopened: a lost camera keeps its ring (device_ready follows).
+      if (this.deps.handle.runtime.channel.assigned === null) await this.stopRing();
+      return;
+    }
+    const { width, height, fps } = camera.selection.captureMode;
+    if (this.ringApi !== null && this.ringCamera === camera.identity.stableId) {
+      this.ringApi.ring.setMode({ width, height, fps });
+      return;
+    }
+    await this.stopRing();
+    this.ringApi = await ClipApi.start({
+      config: this.deps.handle.runtime.currentConfig, stableId: camera.identity.stableId, mode: { width, height, fps },
+      source: this.deps.handle.runtime.channel.hub, diskGuard: this.deps.diskGuard, http: false, logger: this.deps.logger,
+    });
+    this.ringCamera = camera.identity.stableId;
+  }
+
+  private async stopRing(): Promise<void> {
+    const api = this.ringApi;
+    this.ringApi = null;
+    this.ringCamera = null;
+    await api?.stop();
+  }
+}
