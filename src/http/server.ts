@@ -32,11 +32,42 @@ export function isLoopback(host: string): boolean {
   return h === 'localhost' || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h) || h === '::ffff:127.0.0.1';
 }
 
-function tokenMatches(header: string | undefined, token: string): boolean {
-  if (header === undefined) return false;
-  const expected = Buffer.from(`Bearer ${token}`, 'utf8');
-  const given = Buffer.from(header, 'utf8');
-  return given.length === expected.length && timingSafeEqual(given, expected);
+/** The cookie a browser keeps the token in (a page's EventSource and <img> cannot send headers). */
+export const TOKEN_COOKIE = 'cameras_usb2_token';
+
+function sameSecret(given: string | null | undefined, expected: string): boolean {
+  if (given === undefined || given === null) return false;
+  const a = Buffer.from(given, 'utf8');
+  const b = Buffer.from(expected, 'utf8');
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+function cookieValue(header: string | undefined, name: string): string | null {
+  for (const part of header?.split(';') ?? []) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) {
+      try {
+        return decodeURIComponent(part.slice(eq + 1).trim());
+      } catch {
+        return null;
+      }
+    }
+  }
+  return null;
+}
+
+/**
+ * A request is let in with `Authorization: Bearer <token>` (API clients), or with the token
+ * cookie (a browser), which `?token=<token>` on any page sets: HttpOnly, SameSite=Strict, so
+ * other sites can neither read it nor send it along.
+ */
+function admitted(request: { headers: Record<string, string | string[] | undefined>; url: string }, token: string): 'header' | 'cookie' | 'query' | null {
+  const authorization = request.headers['authorization'];
+  if (typeof authorization === 'string' && sameSecret(authorization, `Bearer ${token}`)) return 'header';
+  const cookie = request.headers['cookie'];
+  if (sameSecret(cookieValue(typeof cookie === 'string' ? cookie : undefined, TOKEN_COOKIE), token)) return 'cookie';
+  if (sameSecret(new URL(request.url, 'http://module.invalid').searchParams.get('token'), token)) return 'query';
+  return null;
 }
 
 /** An HTTP error with a status code fastify honours. */
@@ -82,7 +113,10 @@ export function buildHttpApp(options: HttpServerOptions = {}): FastifyInstance {
   });
   if (token !== null) {
     app.addHook('onRequest', async (request, reply) => {
-      if (!tokenMatches(request.headers.authorization, token)) {
+      const how = admitted(request, token);
+      if (how === 'query') {
+        void reply.header('set-cookie', `${TOKEN_COOKIE}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`);
+      } else if (how === null) {
         await reply.code(401).header('www-authenticate', 'Bearer').send({ ok: false, message: 'missing or wrong bearer token' });
       }
     });

@@ -32,4 +32,19 @@ describe('HTTP server', () => {
     expect(missing.json()).to.deep.equal({ ok: false, message: 'no route GET /nope' });
     await app.close();
   });
+
+  it('lets a browser in with the token once in the URL: it becomes an HttpOnly, SameSite=Strict cookie', async () => {
+    const app = buildHttpApp({ token: 'secret-token' });
+    app.get('/page', async () => ({ ok: true }));
+    await app.ready();
+    expect((await app.inject({ method: 'GET', url: '/page' })).statusCode).to.equal(401);
+    expect((await app.inject({ method: 'GET', url: '/page?token=wrong-token!' })).statusCode).to.equal(401);
+    const first = await app.inject({ method: 'GET', url: '/page?token=secret-token' });
+    expect(first.statusCode).to.equal(200);
+    const cookie = String(first.headers['set-cookie']);
+    expect(cookie).to.match(/^cameras_usb2_token=secret-token; HttpOnly; SameSite=Strict; Path=\//);
+    expect((await app.inject({ method: 'GET', url: '/page', headers: { cookie: 'other=1; cameras_usb2_token=secret-token' } })).statusCode).to.equal(200);
+    expect((await app.inject({ method: 'GET', url: '/page', headers: { cookie: 'cameras_usb2_token=secret-tokeX' } })).statusCode).to.equal(401);
+    await app.close();
+  });
 });
