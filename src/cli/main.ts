@@ -29,6 +29,7 @@ const SERVE_OPTIONS: OptionSpec = {
   'session-prefix': { type: 'string' },
   'enable-commands': { type: 'boolean' },
   'max-line-bytes': { type: 'string' },
+  'key-file': { type: 'string' },
   'no-console': { type: 'boolean' },
   'window-geometry': { type: 'string' },
   platform: { type: 'string' },
@@ -72,6 +73,7 @@ function serve(args: CommandArgs, out: CliOutput): Promise<number> {
     dialect: dialect as HostDialect,
     outputDir: str(flags['output-dir']),
     sessionPrefix: str(flags['session-prefix']),
+    keyFile: str(flags['key-file']),
   });
 }
 
@@ -90,12 +92,16 @@ async function run(command: CliCommand, rest: readonly string[], out: CliOutput)
       return listDevices({ json: args.values['json'] === true, print });
     }
     case 'demo': {
-      const spec: OptionSpec = { out: { type: 'string' }, seconds: { type: 'string' }, cameras: { type: 'string' }, camera: { type: 'string' } };
+      const spec: OptionSpec = {
+        out: { type: 'string' }, seconds: { type: 'string' }, cameras: { type: 'string' }, camera: { type: 'string' }, 'key-file': { type: 'string' },
+      };
       const args = parseCommandArgs(command, rest, spec, { maxPositionals: 0 });
       if (args.values['help']) return usage(command, out);
       const { runDemo } = await import('./demo.js');
       const v = args.values;
-      return runDemo({ out: str(v['out']), seconds: str(v['seconds']), cameras: str(v['cameras']), camera: str(v['camera']), print });
+      return runDemo({
+        out: str(v['out']), seconds: str(v['seconds']), cameras: str(v['cameras']), camera: str(v['camera']), keyFile: str(v['key-file']), print,
+      });
     }
     case 'repair': {
       const args = parseCommandArgs(command, rest, { json: { type: 'boolean' } }, { maxPositionals: 1 });

@@ -14,6 +14,8 @@ options:
   --instance-id ID                  reported in ready
   --log-level LEVEL                 debug shows everything on stderr; otherwise warnings only
   --max-line-bytes N                longest accepted input line (default 1048576)
+  --key-file KEY                    encrypt every recording with this key (from keygen; mode 0600);
+                                    as encryption.key_file. A key that cannot be used stops the start
   -h, --help                        this text
 The RPi_Logger host's other flags (--no-console, --platform, ...) are accepted and unknown
 ones are tolerated with a warning on stderr, as its protocol asks.`,
@@ -25,7 +27,7 @@ Linux: CAMERAS_SYSFS_ROOT / CAMERAS_DEV_ROOT point at another sysfs / dev tree.
 options:
   --json       machine-readable output
   -h, --help   this text`,
-  demo: `usage: cameras-usb2 demo [--out DIR] [--seconds N] [--cameras N] [--camera SPEC]
+  demo: `usage: cameras-usb2 demo [--out DIR] [--seconds N] [--cameras N] [--camera SPEC] [--key-file KEY]
 
 Records one trial from a camera (the synthetic one by default) and checks the files with ffprobe.
 
@@ -34,6 +36,8 @@ options:
   --seconds N     trial length, up to 3600 (default 3)
   --cameras N     cameras recorded at once, up to 16 (default 1)
   --camera SPEC   synthetic:WxH@fps (default synthetic:1280x720@30), replay:FILE or /dev/videoN
+  --key-file KEY  record encrypted (only .enc files are written); the demo then verifies each
+                  file and checks the trial on a decrypted copy in a temp folder
   -h, --help      this text`,
   repair: `usage: cameras-usb2 repair DIR [--json]
 

@@ -25,6 +25,8 @@ export interface StdioOptions {
   readonly handleSignals?: boolean;
   /** Longest accepted input line in bytes (default 1 MiB); longer lines are answered with -1002 and skipped. */
   readonly maxLineBytes?: number;
+  /** --key-file: encrypt every recording with this key file (turns encryption on). */
+  readonly keyFile?: string;
 }
 
 /** The config the module starts with; a --config-path that cannot be read or parsed throws. */
@@ -37,7 +39,9 @@ function hostConfig(options: StdioOptions): Record<string, unknown> {
     storage['allowed_roots'] = [...((storage['allowed_roots'] as string[] | undefined) ?? []), options.outputDir];
   }
   if (options.sessionPrefix) storage['session_prefix'] ??= options.sessionPrefix;
-  return { ...config, storage };
+  if (!options.keyFile) return { ...config, storage };
+  const encryption = { ...(config['encryption'] as object | undefined), enabled: true, key_file: options.keyFile };
+  return { ...config, storage, encryption };
 }
 
 /** stdout carries status lines only: anything a library prints goes to stderr instead. */
@@ -74,7 +78,7 @@ export async function serveStdio(options: StdioOptions): Promise<number> {
       ...(options.instanceId ? { instanceId: options.instanceId } : {}),
     });
   } catch (err) {
-    write(startupFailure(err, options.configPath));
+    write(startupFailure(err, options.configPath, options.keyFile));
     restoreConsole();
     return STARTUP_FAILED_EXIT_CODE;
   }
