@@ -11,14 +11,19 @@ export interface PlaintextMarkers {
 
 const JPEG_SOI = Buffer.from([0xff, 0xd8, 0xff]);
 const EBML_MAGIC = Buffer.from([0x1a, 0x45, 0xdf, 0xa3]);
+const EBML_VERSION_ID = Buffer.from([0x42, 0x86]);
 const TIMING_HEADER = Buffer.from('trial,module,device_id');
 const METADATA_HEADER = Buffer.from('camera_id,backend,name');
 
-/** Every file under `dir` (any depth) that holds a plaintext marker, with the marker found. */
+/**
+ * Every file under `dir` (any depth) that holds a plaintext marker, with the marker found.
+ * Ciphertext is random, so short byte patterns turn up in it by chance (FF D8 FF about once
+ * per 16 MB): a JPEG start counts at offset 0 or when it recurs like frames of a video do,
+ * and the EBML magic only with the EBMLVersion element right after it, as in a real header.
+ */
 export function plaintextFindings(dir: string, markers: PlaintextMarkers): string[] {
-  const needles: Array<[string, Buffer]> = [
-    ['JPEG SOI', JPEG_SOI], ['EBML magic', EBML_MAGIC], ['timing header', TIMING_HEADER], ['metadata header', METADATA_HEADER],
-    ['trial label', Buffer.from(markers.label)],
+  const texts: Array<[string, Buffer]> = [
+    ['timing header', TIMING_HEADER], ['metadata header', METADATA_HEADER], ['trial label', Buffer.from(markers.label)],
   ];
   const findings: string[] = [];
   for (const file of filesUnder(dir)) {
@@ -28,9 +33,30 @@ export function plaintextFindings(dir: string, markers: PlaintextMarkers): strin
     } catch {
       continue; // renamed away (metadata temp files) between listing and reading
     }
-    for (const [name, needle] of needles) if (bytes.includes(needle)) findings.push(`${path.relative(dir, file)}: ${name}`);
+    const name = path.relative(dir, file);
+    const jpegStarts = jpegStartOffsets(bytes);
+    if (jpegStarts[0] === 0 || jpegStarts.length >= 3) findings.push(`${name}: JPEG SOI`);
+    if (hasEbmlHeader(bytes)) findings.push(`${name}: EBML magic`);
+    for (const [what, needle] of texts) if (bytes.includes(needle)) findings.push(`${name}: ${what}`);
   }
   return findings;
+}
+
+/** Offsets of FF D8 FF followed by a marker a JPEG starts with (APPn, DQT, SOF0, DHT, COM). */
+function jpegStartOffsets(bytes: Buffer): number[] {
+  const offsets: number[] = [];
+  for (let at = bytes.indexOf(JPEG_SOI); at >= 0; at = bytes.indexOf(JPEG_SOI, at + 1)) {
+    const marker = bytes[at + 3];
+    if (marker !== undefined && ((marker >= 0xe0 && marker <= 0xef) || [0xdb, 0xc0, 0xc4, 0xfe].includes(marker))) offsets.push(at);
+  }
+  return offsets;
+}
+
+function hasEbmlHeader(bytes: Buffer): boolean {
+  for (let at = bytes.indexOf(EBML_MAGIC); at >= 0; at = bytes.indexOf(EBML_MAGIC, at + 1)) {
+    if (bytes.subarray(at + 4, at + 16).includes(EBML_VERSION_ID)) return true;
+  }
+  return false;
 }
 
 export function filesUnder(dir: string): string[] {
@@ -56,4 +82,12 @@ export async function decryptAll(files: readonly string[], key: DecryptionKey, i
     out.push(target);
   }
   return out;
+}
+
+/**
+ * A CSV recovered with --allow-truncated ends where the crash cut its last segment, which
+ * can be inside a row: the complete lines only.
+ */
+export function completeLines(text: string): string {
+  return text.slice(0, text.lastIndexOf('\n') + 1);
 }
