@@ -20,6 +20,7 @@ import type {
 } from './types.js';
 import { closeVideoPart, forgetLastFrames, newVideoPart, noteAccepted, type VideoPart } from './video_part.js';
 import { PLAIN_FILES, plaintextName, type FileSinks } from './sinks/file_sinks.js';
+import { expectedVideoBytesPerSecond } from './sinks/segment_choice.js';
 
 export interface TrialRecorderOptions {
   readonly timingWriters?: TimingWriterFactory;
@@ -313,7 +314,8 @@ class FileTrialRecorder extends EventEmitter<TrialRecorderEvents> implements Tri
   }
 
   private async openPart(reserved: ReservedFile, continuesWindow: boolean): Promise<VideoPart> {
-    const file = await this.deps.sinks.open(reserved.path, reserved.handle, 'video');
+    const bytesPerSecond = expectedVideoBytesPerSecond(this.format, this.context.recordMode);
+    const file = await this.deps.sinks.open(reserved.path, reserved.handle, 'video', { bytesPerSecond });
     const options: VideoWriterOptions = {
       ...this.writerOptions, path: reserved.path, file, appendOnly: this.deps.sinks.appendOnly,
       captureMode: this.context.captureMode, recordMode: this.context.recordMode,

@@ -4,6 +4,7 @@ import { writerOptionsFor, type EncryptionSettings } from '../../crypto/encrypti
 import type { FileKind } from '../../events/file_events.js';
 import type { WritableFile } from '../mkv/writable_file.js';
 import { EncryptedSinkFile } from './encrypted_sink_file.js';
+import { videoSegmentBytes } from './segment_choice.js';
 
 /** What `<name>.enc` adds to the name of every encrypted file. */
 export const ENCRYPTED_SUFFIX = '.enc';
@@ -42,8 +43,15 @@ export interface FileSinks {
   readonly suffix: string;
   /** Files can only be appended to: no reopening, seeking back or truncation. */
   readonly appendOnly: boolean;
-  /** Takes over the reserved empty file at `path` (its handle is owned by the result). */
-  open(path: string, handle: FileHandle, kind: FileKind): Promise<SinkFile>;
+  /**
+   * Takes over the reserved empty file at `path` (its handle is owned by the result).
+   * `bytesPerSecond`: what a video file will receive, so its segments hold about a second.
+   */
+  open(path: string, handle: FileHandle, kind: FileKind, options?: SinkOptions): Promise<SinkFile>;
+}
+
+export interface SinkOptions {
+  readonly bytesPerSecond?: number;
 }
 
 /** Files as they are: plaintext, any writer mode. */
@@ -60,8 +68,12 @@ class EncryptedFiles implements FileSinks {
 
   constructor(private readonly settings: Extract<EncryptionSettings, { enabled: true }>) {}
 
-  async open(path: string, handle: FileHandle, kind: FileKind): Promise<SinkFile> {
-    const writer = await EncryptedFileWriter.adopt(path, handle, writerOptionsFor(this.settings, kind));
+  async open(path: string, handle: FileHandle, kind: FileKind, options: SinkOptions = {}): Promise<SinkFile> {
+    const base = writerOptionsFor(this.settings, kind);
+    const sized = kind === 'video' && options.bytesPerSecond !== undefined
+      ? { ...base, ciphertextSegmentSize: videoSegmentBytes(options.bytesPerSecond, this.settings.segmentSizes.media) }
+      : base;
+    const writer = await EncryptedFileWriter.adopt(path, handle, sized);
     return new EncryptedSinkFile(writer);
   }
 }

@@ -5,6 +5,7 @@ import { expect } from 'chai';
 import { EncryptedFileWriter } from '../../../src/crypto/encrypted_file_writer.js';
 import { EncryptedSinkFile } from '../../../src/storage/sinks/encrypted_sink_file.js';
 import { fileSinksFor, PLAIN_FILES } from '../../../src/storage/sinks/file_sinks.js';
+import { expectedVideoBytesPerSecond, MIN_VIDEO_SEGMENT_BYTES, videoSegmentBytes } from '../../../src/storage/sinks/segment_choice.js';
 import { MatroskaWriter } from '../../../src/storage/mkv/matroska_writer.js';
 import { MkvId } from '../../../src/storage/mkv/matroska_ids.js';
 import { writeMetadataCsv } from '../../../src/storage/metadata_writer.js';
@@ -117,5 +118,21 @@ describe('encrypted file sinks (the seam every content file goes through)', () =
     const store = new ConfigStore(resolveConfig({}));
     expect(() => store.preview({ encryption: { enabled: true } })).to.throw(ModuleError, /start-up only/);
     expect(() => store.preview({ record: { jpeg_quality: 80 } })).to.not.throw();
+  });
+});
+
+describe('video segment size: about a second of data, so a crash loses about a second', () => {
+  it('fits the expected rate: 1080p30 MJPEG keeps the configured 1 MiB, small and H.264 streams get smaller segments', () => {
+    const mjpeg = { filePixelFormat: 'mjpeg' } as const;
+    const h264 = { filePixelFormat: 'yuv420p' } as const;
+    const MiB = 1024 * 1024;
+    expect(videoSegmentBytes(expectedVideoBytesPerSecond(mjpeg, { width: 1920, height: 1080, fps: 30 }), MiB)).to.equal(MiB);
+    const small = videoSegmentBytes(expectedVideoBytesPerSecond(mjpeg, { width: 320, height: 240, fps: 30 }), MiB);
+    expect(small).to.equal(64 * 1024);
+    expect(videoSegmentBytes(expectedVideoBytesPerSecond(h264, { width: 320, height: 240, fps: 30 }), MiB)).to.equal(MIN_VIDEO_SEGMENT_BYTES);
+    expect(videoSegmentBytes(expectedVideoBytesPerSecond(h264, { width: 1920, height: 1080, fps: 30 }), MiB)).to.equal(256 * 1024);
+    // Never above what the operator configured, never below the floor (unless the operator set less).
+    expect(videoSegmentBytes(5 * MiB, 4096)).to.equal(4096);
+    expect(videoSegmentBytes(10, MiB)).to.equal(MIN_VIDEO_SEGMENT_BYTES);
   });
 });
