@@ -86,6 +86,8 @@ export class TranscodeWriter extends EventEmitter<VideoWriterEvents> implements 
     try {
       await spawned(proc);
     } catch (err) {
+      // No child, no output: end the pipe so the file is closed (it is removed by the caller).
+      proc.child.stdout?.destroy();
       await piped?.outcome();
       throw err;
     }
