@@ -147,7 +147,8 @@ async function verify(hosts: readonly ReferenceHost[], print: (line: string) => 
     }
     const agree = check.problems.length === 0 && check.rows === stopped.data.frames_recorded;
     ok &&= agree && check.rows > 0;
-    for (const file of check.files) print(`[cam${i + 1}] video    ${file.path}  (${file.stream.codec} ${file.stream.width}x${file.stream.height}, ${file.packets} frames)`);
+    // Encrypted, the check ran on decrypted copies (gone now): name the files on disk.
+    check.files.forEach((file, n) => print(`[cam${i + 1}] video    ${keyFile === undefined ? file.path : stopped.data.video_files[n] ?? file.path}  (${file.stream.codec} ${file.stream.width}x${file.stream.height}, ${file.packets} frames)`));
     print(`[cam${i + 1}] timing   ${stopped.data.timing_path}  (${check.rows} rows)`);
     print(`[cam${i + 1}] metadata ${stopped.data.metadata_path}`);
     print(`[cam${i + 1}] ${agree ? 'OK' : 'MISMATCH'}: frames in file ${check.packets} = timing rows ${check.rows} = frames_recorded ${stopped.data.frames_recorded}; every video_pts equals its packet pts${agree ? '' : ` — ${check.problems.join('; ')}`}`);
