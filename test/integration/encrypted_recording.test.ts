@@ -99,10 +99,13 @@ describe('encrypted recording through the module on real ffmpeg', function () {
     expect(fs.readFileSync(jpeg!).subarray(0, 3)).to.deep.equal(Buffer.from([0xff, 0xd8, 0xff]));
   });
 
-  it('writes an H.264 trial through ffmpeg into an encrypted Matroska file, every row with its frame', async function () {
-    if (!(await pathFfmpegInfo()).capabilities.hasLibx264) this.skip();
+  const transcoded: Array<[string, Record<string, unknown>, string]> = [
+    ['an H.264 trial', { codec: 'h264' }, 'h264'], ['a re-encoded MJPEG trial', { codec: 'mjpeg', force_reencode: true }, 'mjpeg'],
+  ];
+  for (const [what, record, codec] of transcoded) it(`writes ${what} through ffmpeg into an encrypted Matroska file, every row with its frame`, async function () {
+    if (codec === 'h264' && !(await pathFfmpegInfo()).capabilities.hasLibx264) this.skip();
     const keyFile = newKeyFile(keys);
-    m = await startLiveModule({ encryption: { enabled: true, key_file: keyFile }, record: { codec: 'h264' } });
+    m = await startLiveModule({ encryption: { enabled: true, key_file: keyFile }, record });
     await m.send('assign_device', synthetic('synthetic:320x240@30'));
     const started = m.one(await m.send('record', { trial_number: 2, trial_label: LABEL }), 'recording_started');
     expect(started.data.video_path).to.match(/\.mkv\.enc$/);
@@ -119,7 +122,7 @@ describe('encrypted recording through the module on real ffmpeg', function () {
     const { ffprobe } = await locatedTools();
     const check = await checkRecording(ffprobe, stopped.data.video_files.map((file) => path.join(plain, path.basename(file, '.enc'))),
       path.join(plain, path.basename(stopped.data.timing_path, '.enc')));
-    expect(check.files[0]?.stream.codec).to.equal('h264');
+    expect(check.files[0]?.stream.codec).to.equal(codec);
   });
 
   it('in public-key mode records with only the public key; the private key decrypts', async () => {

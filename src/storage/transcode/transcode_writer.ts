@@ -73,9 +73,10 @@ export class TranscodeWriter extends EventEmitter<VideoWriterEvents> implements 
 
   /** Starts ffmpeg and sends the stream header; rejects with ENCODER_FAILED if ffmpeg cannot start. */
   static async open(options: TranscodeWriterOptions, ffmpeg: FfmpegInfo, registry: ProcessRegistry): Promise<TranscodeWriter> {
-    const appendTo = options.file !== undefined && isAppendOnly(options.file) ? options.file : null;
-    if (appendTo === null && options.file !== undefined) await handOverReserved(options.file as FileHandle, options.path);
-    else if (appendTo === null) await refuseExisting(options.path);
+    const reserved = options.file;
+    const appendTo = reserved !== undefined && isAppendOnly(reserved) ? reserved : null;
+    if (reserved === undefined) await refuseExisting(options.path);
+    else if (!isAppendOnly(reserved)) await handOverReserved(reserved, options.path);
     const args = transcodeArgs(ffmpeg, {
       outputPath: appendTo === null ? options.path : 'pipe:1', recordMode: options.recordMode, codec: options.codec,
       jpegQuality: options.jpegQuality, h264Crf: options.h264Crf, fillReserved: options.file !== undefined, toStdout: appendTo !== null,
