@@ -162,6 +162,8 @@ export class MatroskaWriter extends EventEmitter<VideoWriterEvents> implements V
     let written = 0;
     let framesDone = 0;
     let frameEnd = 0;
+    // Append-only: the file takes the batch whole or fails part way; a frame is in it once durable.
+    if (this.appendOnly) this.awaitDurable(batch, start);
     try {
       while (written < total) {
         const { bytesWritten } = await this.file.writev(skipBytes(buffers, written), start + written);
@@ -175,6 +177,8 @@ export class MatroskaWriter extends EventEmitter<VideoWriterEvents> implements V
         if (framesDone > before) this.written(batch.slice(before, framesDone), start + frameEnd);
       }
     } catch (err) {
+      // Segments written before the failure keep their frames.
+      if (isAppendOnly(this.file)) this.commitDurable(this.file.durableBytes());
       await this.fail(err);
     }
   }
@@ -195,19 +199,20 @@ export class MatroskaWriter extends EventEmitter<VideoWriterEvents> implements V
     });
   }
 
-  /** Frames whose bytes the file took; committed at once, or once durable in an append-only file. */
+  /** Frames whose bytes the file took: committed at once, or (append-only) once durable. */
   private written(frames: readonly QueuedFrame[], endOffset: number): void {
-    let end = this.committedBytes;
     this.committedBytes = endOffset;
-    if (!isAppendOnly(this.file)) {
-      this.commit(frames.length);
-      return;
-    }
-    for (const frame of frames) {
+    if (isAppendOnly(this.file)) this.commitDurable(this.file.durableBytes());
+    else this.commit(frames.length);
+  }
+
+  /** Notes where each frame of a batch starting at `start` ends, to commit it once that is durable. */
+  private awaitDurable(batch: readonly QueuedFrame[], start: number): void {
+    let end = start;
+    for (const frame of batch) {
       end += frame.length;
       this.pendingEnds.push(end);
     }
-    this.commitDurable(this.file.durableBytes());
   }
 
   /** Frames whose last byte lies within the first `durable` bytes are in the file for good. */
@@ -247,10 +252,15 @@ export class MatroskaWriter extends EventEmitter<VideoWriterEvents> implements V
     while (this.pumping !== null) await this.pumping;
     if (this.syncing !== null) await this.syncing;
     if (this.failure === null && !this.appendOnly) await this.writeIndex();
-    try {
-      await this.file.sync();
-    } finally {
-      await this.file.close();
+    if (this.appendOnly && this.failure !== null) {
+      // Already reported; the file keeps its written segments and reads as truncated (--allow-truncated).
+      await this.file.close().catch(() => undefined);
+    } else {
+      try {
+        await this.file.sync();
+      } finally {
+        await this.file.close();
+      }
     }
     // Closed cleanly, an append-only file holds everything given to it (its last segment).
     if (this.appendOnly && this.failure === null) this.commitDurable(this.committedBytes);
