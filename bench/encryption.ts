@@ -43,14 +43,18 @@ async function main(): Promise<void> {
   const encCpu = median(encrypted.map(cpu));
   const plainNode = median(plain.map((r) => r.cpuNode));
   const encNode = median(encrypted.map((r) => r.cpuNode));
-  console.log(`median module CPU: plain ${plainCpu.toFixed(2)} s, encrypted ${encCpu.toFixed(2)} s: +${(encCpu - plainCpu).toFixed(2)} s = ${pct(encCpu - plainCpu, plainCpu)} of the plain module's cost`);
+  const paired = plain.map((p, i) => cpu(encrypted[i]!) - cpu(p));
+  const mean = paired.reduce((sum, d) => sum + d, 0) / paired.length;
+  console.log(`median module CPU: plain ${plainCpu.toFixed(2)} s, encrypted ${encCpu.toFixed(2)} s: ${signed(encCpu - plainCpu)} s = ${pct(encCpu - plainCpu, plainCpu)} of the plain module's cost`);
+  console.log(`mean of the paired differences: ${signed(mean)} s = ${pct(mean, plainCpu)} (rounds scatter; see BENCHMARKS.md)`);
   console.log(`median node CPU:   plain ${plainNode.toFixed(2)} s, encrypted ${encNode.toFixed(2)} s (encryption runs in node)`);
   console.log(`all files matched their CSVs: ${[...plain, ...encrypted].every((r) => r.fileMatchesCsv)}`);
   fs.rmSync(outDir, { recursive: true, force: true });
 }
 
 const cpu = (r: ScenarioResult): number => r.cpuNode + r.cpuChildren;
-const pct = (part: number, whole: number): string => `${((part / whole) * 100).toFixed(1)} %`;
+const pct = (part: number, whole: number): string => `${signed((part / whole) * 100, 1)} %`;
+const signed = (value: number, digits = 2): string => `${value >= 0 ? '+' : '−'}${Math.abs(value).toFixed(digits)}`;
 
 main().catch((err: unknown) => {
   console.error(err);
