@@ -1,4 +1,7 @@
+import fs from 'node:fs';
 import path from 'node:path';
+import { loadKeyFile } from '../src/crypto/symmetric_key.js';
+import { decryptedPath, decryptFileTo } from '../src/verify/decrypt_files.js';
 import { ReferenceHost } from '../src/host/reference_host.js';
 import type { CamerasModuleHandle } from '../src/module_factory.js';
 import { checkRecording } from '../src/verify/recording_check.js';
@@ -25,13 +28,34 @@ export interface ScenarioResult {
 
 const mb = (bytes: number): number => Math.round(bytes / 1048576);
 
+/** The trial's video and timing files decrypted into `into`. */
+async function decryptedTrial(stopped: { video_files: string[]; timing_path: string }, keyFile: string, into: string): Promise<{ videoFiles: string[]; timingPath: string }> {
+  const key = loadKeyFile(keyFile);
+  fs.mkdirSync(into, { recursive: true });
+  const videoFiles: string[] = [];
+  for (const file of stopped.video_files) {
+    videoFiles.push(decryptedPath(file, into));
+    await decryptFileTo(file, decryptedPath(file, into), key);
+  }
+  const timingPath = decryptedPath(stopped.timing_path, into);
+  await decryptFileTo(stopped.timing_path, timingPath, key);
+  return { videoFiles, timingPath };
+}
+
 /** N module instances on the reference host, each replaying the clip as a camera, one trial of `seconds`. */
-export async function runScenario(options: { cameras: number; seconds: number; clip: string; fps: number; outDir: string; ffprobe: string; stuck?: boolean }): Promise<ScenarioResult> {
+export async function runScenario(options: {
+  cameras: number; seconds: number; clip: string; fps: number; outDir: string; ffprobe: string; stuck?: boolean;
+  /** Record encrypted with this key file; the check then runs on decrypted copies. */
+  keyFile?: string;
+}): Promise<ScenarioResult> {
   const rssStart = process.memoryUsage().rss;
   const telemetryMs = options.stuck ? 1000 : 0;
   const hosts = Array.from({ length: options.cameras }, (_, i) => new ReferenceHost({
     instanceId: `bench-${i + 1}`,
-    config: { storage: { base_path: path.join(options.outDir, `cams${options.cameras}`) }, telemetry: { emit_interval_ms: telemetryMs }, guard: { disk_free_gb_min: 0.5 } },
+    config: {
+      storage: { base_path: path.join(options.outDir, `cams${options.cameras}`) }, telemetry: { emit_interval_ms: telemetryMs }, guard: { disk_free_gb_min: 0.5 },
+      ...(options.keyFile ? { encryption: { enabled: true, key_file: options.keyFile } } : {}),
+    },
   }));
   try {
     await Promise.all(hosts.map((h) => h.start()));
@@ -57,11 +81,17 @@ export async function runScenario(options: { cameras: number; seconds: number; c
       await h.request('pause');
       return Number(process.hrtime.bigint() - t0) / 1e6;
     }));
-    const results = await Promise.all(hosts.map(async (h, i) => {
-      const stopped = await h.waitFor('recording_stopped');
-      const rows = await readTimingCsv(stopped.data.timing_path);
+    const stoppedAll = await Promise.all(hosts.map((h) => h.waitFor('recording_stopped')));
+    // Encrypted, the timing CSV gets its last segment when the trial is sealed (the module stops).
+    if (options.keyFile) await Promise.all(hosts.map((h) => h.stop()));
+    const results = await Promise.all(hosts.map(async (_h, i) => {
+      const stopped = stoppedAll[i]!;
+      const files = options.keyFile ? await decryptedTrial(stopped.data, options.keyFile, path.join(options.outDir, `decrypted-${i + 1}`)) : {
+        videoFiles: stopped.data.video_files, timingPath: stopped.data.timing_path,
+      };
+      const rows = await readTimingCsv(files.timingPath);
       const firstMono = BigInt(rows[0]?.recordTimeMono.replace('.', '') ?? '0');
-      const check = await checkRecording(options.ffprobe, stopped.data.video_files, stopped.data.timing_path);
+      const check = await checkRecording(options.ffprobe, files.videoFiles, files.timingPath);
       return {
         recorded: stopped.data.frames_recorded, dropped: stopped.data.frames_dropped,
         matches: check.problems.length === 0 && check.rows === stopped.data.frames_recorded,

@@ -9,6 +9,7 @@ import type { FfmpegProvider } from '../ffmpeg/provider.js';
 import type { Logger } from '../logging/logger.js';
 import type { DiskGuard } from '../storage/disk_guard.js';
 import type { FileLifecycle } from '../storage/file_lifecycle.js';
+import type { FileSinks } from '../storage/sinks/file_sinks.js';
 import type { StopReason, TrialRecorder, TrialRecorderFactory } from '../storage/types.js';
 import type { RuntimeState } from './command_rules.js';
 import type { StatusReportStatus } from '../generated/schema-types.js';
@@ -33,6 +34,8 @@ export interface HandlerDeps {
   readonly diskGuard: DiskGuard;
   /** Files written outside a trial (snapshots) announce themselves here too. */
   readonly lifecycle: FileLifecycle;
+  /** Where files outside a trial (snapshots) are filled: plain or encrypted. */
+  readonly fileSinks: FileSinks;
   readonly reconnect: Reconnector;
   readonly logger: Logger;
   /** Runs a task in the runtime's serial queue (events from timers and children). */

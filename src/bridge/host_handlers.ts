@@ -9,7 +9,7 @@ import { writeNewFile } from '../storage/name_reserver.js';
 import type { HandlerDeps } from './handler_deps.js';
 import { pathRule, resolveAllowedPath } from '../storage/allowed_roots.js';
 
-type Deps = Pick<HandlerDeps, 'channel' | 'session' | 'reporter' | 'config' | 'logger' | 'lifecycle'>;
+type Deps = Pick<HandlerDeps, 'channel' | 'session' | 'reporter' | 'config' | 'logger' | 'lifecycle' | 'fileSinks'>;
 
 const HOST_LEVELS: Record<CommandPayloads['set_log_level']['level'], LogLevel> = {
   debug: 'debug', info: 'info', warning: 'warn', warn: 'warn', error: 'error', critical: 'error',
@@ -35,12 +35,13 @@ export class HostHandlers {
     const stamp = new Date(Number(frame.arrival.unixNs / 1_000_000n)).toISOString().replace(/[-:]/g, '').replace('.', '_');
     const wanted = payload.path ? resolveAllowedPath('path', payload.path, rule) : path.join(dir, `snapshot_${sanitizeLabel(camera.identity.stableId)}_${stamp}.jpg`);
     await fs.mkdir(path.dirname(wanted), { recursive: true });
-    const written = await writeNewFile(wanted, frame.data);
+    const written = await writeNewFile(wanted, frame.data, this.deps.fileSinks);
+    const bytes = await fs.stat(written).then((s) => s.size, () => frame.data.length);
     // Written whole before anyone hears of it: opened and closed at once.
     const file = { path: written, kind: 'snapshot' as const, cameraId: camera.cameraId, trialNumber: null };
     this.deps.lifecycle.opened(file);
     this.deps.lifecycle.closed({
-      ...file, bytes: frame.data.length, frames: 1, firstSensorTimestampNs: frame.sensorTimestampNs, lastSensorTimestampNs: frame.sensorTimestampNs,
+      ...file, bytes, frames: 1, firstSensorTimestampNs: frame.sensorTimestampNs, lastSensorTimestampNs: frame.sensorTimestampNs,
     });
     this.deps.reporter.report('snapshot_saved', {
       camera_id: camera.cameraId, path: written, bytes: frame.data.length, sensor_timestamp_ns: frame.sensorTimestampNs.toString(),

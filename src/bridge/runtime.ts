@@ -10,6 +10,7 @@ import type { ProcessRegistry } from '../process/owned_process.js';
 import type { CaptureSourceFactory, DeviceProbe } from '../camera_core/types.js';
 import type { DiskGuard } from '../storage/disk_guard.js';
 import type { TrialRepairer } from '../storage/repair/trial_repairer.js';
+import type { FileSinks } from '../storage/sinks/file_sinks.js';
 import type { FileLifecycle } from '../storage/file_lifecycle.js';
 import { pathRule } from '../storage/allowed_roots.js';
 import type { StopReason, TrialRecorder, TrialRecorderFactory } from '../storage/types.js';
@@ -64,6 +65,7 @@ export class CamerasRuntime {
     @inject(TOKENS.DiskGuard) private readonly diskGuard: DiskGuard,
     @inject(TOKENS.TrialRepairer) private readonly repairer: TrialRepairer,
     @inject(TOKENS.FileLifecycle) lifecycle: FileLifecycle,
+    @inject(TOKENS.FileSinks) fileSinks: FileSinks,
   ) {
     this.reporter = new StatusReporter(bus);
     const enqueue = (task: () => Promise<void>): Promise<void> => this.queue.push(task);
@@ -89,7 +91,7 @@ export class CamerasRuntime {
     this.telemetry = new PeriodicTask(() => this.emitTelemetry());
     this.handlers = new CommandHandlers({
       channel: this.channel, session: this.session, reporter: this.reporter, bus, config, ffmpeg, probe, captureFactory,
-      trialFactory, diskGuard, lifecycle, reconnect: this.reconnect, logger, enqueue,
+      trialFactory, diskGuard, lifecycle, fileSinks, reconnect: this.reconnect, logger, enqueue,
       reportError: (command, error) => this.reportError(command, error),
       hostState: () => this.state,
       describeStatus: () => this.describeStatus(),

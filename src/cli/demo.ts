@@ -9,6 +9,8 @@ import type { DeviceSpec } from '../camera_core/types.js';
 import { ModuleError } from '../errors/codes.js';
 import { CliUsageError } from './cli_error.js';
 import { httpConfig, type HttpListen } from './http_flag.js';
+import { checkEncryptedTrial } from './demo_decrypted_check.js';
+import type { RecordingCheck } from '../verify/recording_check.js';
 
 export interface DemoOptions {
   readonly out?: string;
@@ -19,6 +21,8 @@ export interface DemoOptions {
   readonly http?: HttpListen;
   /** Keep the segment ring, so clips of the trial's past can be cut meanwhile. */
   readonly segments?: boolean;
+  /** Record encrypted with this key file; the check then runs on a decrypted copy. */
+  readonly keyFile?: string;
   readonly print: (line: string) => void;
 }
 
@@ -95,7 +99,10 @@ async function recordAndCheck(options: DemoOptions, { spec, backend, count, seco
   const hosts = Array.from({ length: count }, (_, i) => new ReferenceHost({
     instanceId: `demo-cam${i + 1}`,
     config: httpConfig(
-      { storage: { base_path: outDir }, telemetry: { emit_interval_ms: 1000 } },
+      {
+        storage: { base_path: outDir }, telemetry: { emit_interval_ms: 1000 },
+        ...(options.keyFile ? { encryption: { enabled: true, key_file: options.keyFile } } : {}),
+      },
       http ? { host: http.host, port: http.port === 0 ? 0 : http.port + i } : undefined,
       options.segments === true,
     ),
@@ -118,13 +125,15 @@ async function recordAndCheck(options: DemoOptions, { spec, backend, count, seco
     await Promise.all(hosts.map((h) => h.request('record', { trial_number: 1, trial_label: 'demo trial' })));
     await new Promise((r) => setTimeout(r, seconds * 1000));
     await Promise.all(hosts.map((h) => h.request('pause')));
-    return await verify(hosts, print);
+    if (options.keyFile === undefined) return await verify(hosts, print, undefined);
   } finally {
     await Promise.all(hosts.map((h) => h.stop()));
   }
+  // Encrypted, a paused trial's timing CSV gets its last segment when the trial is sealed (at stop).
+  return verify(hosts, print, options.keyFile);
 }
 
-async function verify(hosts: readonly ReferenceHost[], print: (line: string) => void): Promise<number> {
+async function verify(hosts: readonly ReferenceHost[], print: (line: string) => void, keyFile: string | undefined): Promise<number> {
   const ready = hosts[0]?.statuses.find((m) => m.status === 'ready');
   const ffmpegPath = ready?.status === 'ready' ? ready.data.ffmpeg?.path ?? null : null;
   const ffprobe = await new FfprobeLocator().locate(ffmpegPath);
@@ -138,10 +147,23 @@ async function verify(hosts: readonly ReferenceHost[], print: (line: string) => 
       ok = false;
       continue;
     }
-    const check = await checkRecording(ffprobe.path, stopped.data.video_files, stopped.data.timing_path);
+    let check: RecordingCheck;
+    if (keyFile === undefined) {
+      check = await checkRecording(ffprobe.path, stopped.data.video_files, stopped.data.timing_path);
+    } else {
+      const encrypted = await checkEncryptedTrial(ffprobe.path, keyFile, {
+        videoFiles: stopped.data.video_files, timingPath: stopped.data.timing_path, metadataPath: stopped.data.metadata_path,
+      });
+      for (const line of encrypted.verified) print(`[cam${i + 1}] verified ${line}`);
+      if (encrypted.plaintextFiles.length > 0) print(`[cam${i + 1}] NOT ENCRYPTED: ${encrypted.plaintextFiles.join(', ')}`);
+      ok &&= encrypted.plaintextFiles.length === 0;
+      print(`[cam${i + 1}] decrypted into a temp folder (removed again); checking the plaintext there`);
+      check = encrypted.check;
+    }
     const agree = check.problems.length === 0 && check.rows === stopped.data.frames_recorded;
     ok &&= agree && check.rows > 0;
-    for (const file of check.files) print(`[cam${i + 1}] video    ${file.path}  (${file.stream.codec} ${file.stream.width}x${file.stream.height}, ${file.packets} frames)`);
+    // Encrypted, the check ran on decrypted copies (gone now): name the files on disk.
+    check.files.forEach((file, n) => print(`[cam${i + 1}] video    ${keyFile === undefined ? file.path : stopped.data.video_files[n] ?? file.path}  (${file.stream.codec} ${file.stream.width}x${file.stream.height}, ${file.packets} frames)`));
     print(`[cam${i + 1}] timing   ${stopped.data.timing_path}  (${check.rows} rows)`);
     print(`[cam${i + 1}] metadata ${stopped.data.metadata_path}`);
     print(`[cam${i + 1}] ${agree ? 'OK' : 'MISMATCH'}: frames in file ${check.packets} = timing rows ${check.rows} = frames_recorded ${stopped.data.frames_recorded}; every video_pts equals its packet pts${agree ? '' : ` — ${check.problems.join('; ')}`}`);

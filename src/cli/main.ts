@@ -32,6 +32,7 @@ const SERVE_OPTIONS: OptionSpec = {
   'max-line-bytes': { type: 'string' },
   http: { type: 'string' },
   segments: { type: 'boolean' },
+  'key-file': { type: 'string' },
   'no-console': { type: 'boolean' },
   'window-geometry': { type: 'string' },
   platform: { type: 'string' },
@@ -77,6 +78,7 @@ function serve(args: CommandArgs, out: CliOutput): Promise<number> {
     sessionPrefix: str(flags['session-prefix']),
     ...(str(flags['http']) !== undefined ? { http: parseHttpFlag(str(flags['http']) as string) } : {}),
     segments: flags['segments'] === true,
+    keyFile: str(flags['key-file']),
   });
 }
 
@@ -97,7 +99,7 @@ async function run(command: CliCommand, rest: readonly string[], out: CliOutput)
     case 'demo': {
       const spec: OptionSpec = {
         out: { type: 'string' }, seconds: { type: 'string' }, cameras: { type: 'string' }, camera: { type: 'string' },
-        http: { type: 'string' }, segments: { type: 'boolean' },
+        http: { type: 'string' }, segments: { type: 'boolean' }, 'key-file': { type: 'string' },
       };
       const args = parseCommandArgs(command, rest, spec, { maxPositionals: 0 });
       if (args.values['help']) return usage(command, out);
@@ -105,7 +107,7 @@ async function run(command: CliCommand, rest: readonly string[], out: CliOutput)
       const v = args.values;
       const http = str(v['http']);
       return runDemo({
-        out: str(v['out']), seconds: str(v['seconds']), cameras: str(v['cameras']), camera: str(v['camera']), print,
+        out: str(v['out']), seconds: str(v['seconds']), cameras: str(v['cameras']), camera: str(v['camera']), keyFile: str(v['key-file']), print,
         ...(http !== undefined ? { http: parseHttpFlag(http) } : {}), segments: v['segments'] === true,
       });
     }

@@ -17,6 +17,8 @@ options:
   --http HOST:PORT                  serve the web view (at /) and the clip API there; anything
                                     but loopback needs http.token in the config
   --segments                        keep the rolling segment ring (clips of the past)
+  --key-file KEY                    encrypt every recording with this key (from keygen; mode 0600);
+                                    as encryption.key_file. A key that cannot be used stops the start
   -h, --help                        this text
 The RPi_Logger host's other flags (--no-console, --platform, ...) are accepted and unknown
 ones are tolerated with a warning on stderr, as its protocol asks.`,
@@ -28,7 +30,7 @@ Linux: CAMERAS_SYSFS_ROOT / CAMERAS_DEV_ROOT point at another sysfs / dev tree.
 options:
   --json       machine-readable output
   -h, --help   this text`,
-  demo: `usage: cameras-usb2 demo [--out DIR] [--seconds N] [--cameras N] [--camera SPEC] [--http HOST:PORT] [--segments]
+  demo: `usage: cameras-usb2 demo [--out DIR] [--seconds N] [--cameras N] [--camera SPEC] [--http HOST:PORT] [--segments] [--key-file KEY]
 
 Records one trial from a camera (the synthetic one by default) and checks the files with ffprobe.
 
@@ -40,6 +42,8 @@ options:
   --http HOST:PORT  serve the web view and the clip API while the demo records (loopback only;
                   with several cameras, camera N listens on PORT+N-1)
   --segments      keep the rolling segment ring, so clips can be cut from a second terminal
+  --key-file KEY  record encrypted (only .enc files are written); the demo then verifies each
+                  file and checks the trial on a decrypted copy in a temp folder
   -h, --help      this text`,
   repair: `usage: cameras-usb2 repair DIR [--json]
 

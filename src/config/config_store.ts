@@ -24,7 +24,13 @@ export class ConfigStore {
       if (err instanceof ModuleError) throw err;
       throw new ModuleError('INVALID_PARAMS', String(err));
     }
-    return { next, changes: diffConfig(this.value, next, running) };
+    const changes = diffConfig(this.value, next, running);
+    const encryption = changes.find((change) => change.key.startsWith('encryption.'));
+    if (encryption !== undefined) {
+      // The key is loaded and checked once, before ready: a running module never switches between plain and encrypted.
+      throw new ModuleError('INVALID_PARAMS', `${encryption.key} is read at start-up only: restart the module to change encryption`, { field: encryption.key });
+    }
+    return { next, changes };
   }
 
   commit(next: ResolvedConfig): void {

@@ -44,14 +44,30 @@ export class EncryptedFileWriter {
 
   /** Creates `path` exclusively ('wx': never over an existing file) and writes envelope and header. */
   static async create(path: string, options: EncryptedFileWriterOptions): Promise<EncryptedFileWriter> {
-    const segmentSize = options.ciphertextSegmentSize ?? defaultSegmentSize(options.kind);
-    const sealed = sealFileKey(options.key, segmentSize);
-    const encryptor = new StreamingEncryptor(sealed.inputKey, { ciphertextSegmentSize: segmentSize, associatedData: sealed.envelope });
     let handle: FileHandle;
     try {
       handle = await open(path, 'wx');
     } catch (err) {
       throw storageWriteError(err, path, 'creating the encrypted file', 'STORAGE_UNAVAILABLE');
+    }
+    return EncryptedFileWriter.adopt(path, handle, options);
+  }
+
+  /**
+   * Takes over `handle`, a file this process created empty and exclusively (the storage's
+   * NameReserver), and writes envelope and header at offset 0. The writer owns the handle
+   * from here: it is closed when creation fails too.
+   */
+  static async adopt(path: string, handle: FileHandle, options: EncryptedFileWriterOptions): Promise<EncryptedFileWriter> {
+    let sealed: ReturnType<typeof sealFileKey>;
+    let encryptor: StreamingEncryptor;
+    try {
+      const segmentSize = options.ciphertextSegmentSize ?? defaultSegmentSize(options.kind);
+      sealed = sealFileKey(options.key, segmentSize);
+      encryptor = new StreamingEncryptor(sealed.inputKey, { ciphertextSegmentSize: segmentSize, associatedData: sealed.envelope });
+    } catch (err) {
+      await handle.close().catch(() => undefined); // the key error is the one worth reporting
+      throw err;
     }
     const prologue = Buffer.concat([sealed.envelope, encryptor.header]);
     try {

@@ -21,6 +21,8 @@ import { DiskGuard, SystemDiskStatsProvider } from '../storage/disk_guard.js';
 import { FfmpegTrialRepairer } from '../storage/repair/trial_repairer.js';
 import type { CaptureSourceFactory } from '../camera_core/types.js';
 import type { VideoWriterFactory } from '../storage/types.js';
+import { resolveEncryption } from '../crypto/encryption_config.js';
+import { fileSinksFor } from '../storage/sinks/file_sinks.js';
 
 type Instances = { [K in TokenName]: (typeof TOKENS)[K] extends import('tsyringe').InjectionToken<infer T> ? T : never };
 export type ServiceOverrides = Partial<Instances>;
@@ -42,12 +44,17 @@ const cached = <T>(make: (c: DependencyContainer) => T) => ({ useFactory: instan
  */
 export function createModuleContainer(options: ContainerOptions): DependencyContainer {
   const c = rootContainer.createChildContainer();
-  const config = new ConfigStore(resolveStartupConfig(options.config ?? {}, options.environment ?? process.env));
+  const environment = options.environment ?? process.env;
+  const config = new ConfigStore(resolveStartupConfig(options.config ?? {}, environment));
+  // Here, before anything starts: a key that cannot be used stops the instance (no ready), it never records in the clear.
+  const encryption = resolveEncryption(config.current.encryption, environment);
   c.register(TOKENS.Logger, { useValue: options.logger ?? silentLogger });
   c.register(TOKENS.ConfigStore, { useValue: config });
   c.register(TOKENS.HostInfo, { useValue: { instanceId: options.instanceId ?? null } });
   c.register(TOKENS.ModuleBus, cached((r) => new ModuleBus(r.resolve(TOKENS.Logger))));
   c.register(TOKENS.FileLifecycle, cached(() => new FileLifecycle()));
+  c.register(TOKENS.Encryption, { useValue: encryption });
+  c.register(TOKENS.FileSinks, cached((r) => fileSinksFor(r.resolve(TOKENS.Encryption))));
   c.register(TOKENS.Clock, cached(() => new SystemClock()));
   c.register(TOKENS.ProcessSpawner, cached(() => new NodeProcessSpawner()));
   c.register(TOKENS.ProcessRegistry, cached((r) => new ProcessRegistry(r.resolve(TOKENS.ProcessSpawner))));
@@ -62,6 +69,7 @@ export function createModuleContainer(options: ContainerOptions): DependencyCont
   c.register(TOKENS.TrialRecorderFactory, cached((r) =>
     new DefaultTrialRecorderFactory(r.resolve(TOKENS.VideoWriterFactory), r.resolve(TOKENS.Clock), {
       timingWriters: r.resolve(TOKENS.TimingWriterFactory), logger: r.resolve(TOKENS.Logger), lifecycle: r.resolve(TOKENS.FileLifecycle),
+      sinks: r.resolve(TOKENS.FileSinks),
     })));
   c.register(TOKENS.DiskStatsProvider, cached((r) => new SystemDiskStatsProvider(r.resolve(TOKENS.Logger))));
   c.register(TOKENS.DiskGuard, cached((r) => new DiskGuard(r.resolve(TOKENS.DiskStatsProvider), r.resolve(TOKENS.Logger))));

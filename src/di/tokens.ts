@@ -12,6 +12,8 @@ import type { TrialRepairer } from '../storage/repair/trial_repairer.js';
 import type { TrialRecorderFactory, VideoWriterFactory } from '../storage/types.js';
 import type { ModuleBus } from '../events/module_bus.js';
 import type { Clock } from '../time/clock.js';
+import type { EncryptionSettings } from '../crypto/encryption_config.js';
+import type { FileSinks } from '../storage/sinks/file_sinks.js';
 
 export interface HostInfo {
   readonly instanceId: string | null;
@@ -26,6 +28,10 @@ export const TOKENS = {
   ModuleBus: token<ModuleBus>('ModuleBus'),
   /** Every file the instance writes announces itself here (opened / closed). */
   FileLifecycle: token<FileLifecycle>('FileLifecycle'),
+  /** The encryption settings, resolved (key loaded and checked) once when the instance is created. */
+  Encryption: token<EncryptionSettings>('Encryption'),
+  /** Where every file with image or subject content is filled: plain, or encrypted as written. */
+  FileSinks: token<FileSinks>('FileSinks'),
   ConfigStore: token<ConfigStore>('ConfigStore'),
   /** What the host told this instance about itself (RPi_Logger's --instance-id). */
   HostInfo: token<HostInfo>('HostInfo'),

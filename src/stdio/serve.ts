@@ -30,6 +30,8 @@ export interface StdioOptions {
   readonly handleSignals?: boolean;
   /** Longest accepted input line in bytes (default 1 MiB); longer lines are answered with -1002 and skipped. */
   readonly maxLineBytes?: number;
+  /** --key-file: encrypt every recording with this key file (turns encryption on). */
+  readonly keyFile?: string;
 }
 
 /** The config the module starts with; a --config-path that cannot be read or parsed throws. */
@@ -42,7 +44,10 @@ function hostConfig(options: StdioOptions): Record<string, unknown> {
     storage['allowed_roots'] = [...((storage['allowed_roots'] as string[] | undefined) ?? []), options.outputDir];
   }
   if (options.sessionPrefix) storage['session_prefix'] ??= options.sessionPrefix;
-  return httpConfig({ ...config, storage }, options.http, options.segments === true);
+  const withKey = options.keyFile
+    ? { ...config, encryption: { ...(config['encryption'] as object | undefined), enabled: true, key_file: options.keyFile } }
+    : config;
+  return httpConfig({ ...withKey, storage }, options.http, options.segments === true);
 }
 
 /** stdout carries status lines only: anything a library prints goes to stderr instead. */
@@ -79,7 +84,7 @@ export async function serveStdio(options: StdioOptions): Promise<number> {
       ...(options.instanceId ? { instanceId: options.instanceId } : {}),
     });
   } catch (err) {
-    write(startupFailure(err, options.configPath));
+    write(startupFailure(err, options.configPath, options.keyFile));
     restoreConsole();
     return STARTUP_FAILED_EXIT_CODE;
   }

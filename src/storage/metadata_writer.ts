@@ -3,7 +3,8 @@ import { rename, rm, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import Papa from 'papaparse';
 import { ModuleError } from '../errors/codes.js';
-import { writeFullyAt } from './mkv/writable_file.js';
+import { writeFullyAt, type WritableFile } from './mkv/writable_file.js';
+import { PLAIN_FILES, type FileSinks } from './sinks/file_sinks.js';
 import { createNewFile } from './name_reserver.js';
 import { storageWriteError } from './write_errors.js';
 
@@ -31,19 +32,25 @@ const TEMP_ATTEMPTS = 8;
  * Replaces the metadata CSV (header + one row) atomically: a new temp file next to it, then
  * a rename, so a crash at any moment leaves either the previous version or the new one and
  * the file is never rewritten in place. The temp name is random and created exclusively, so
- * a link planted in the folder can neither be guessed into place nor followed.
+ * a link planted in the folder can neither be guessed into place nor followed. Encrypted
+ * (`sinks`), every version is a new file with its own random salt: no segment is ever
+ * written twice.
  */
-export async function writeMetadataCsv(filePath: string, metadata: TrialMetadata): Promise<void> {
+export async function writeMetadataCsv(filePath: string, metadata: TrialMetadata, sinks: FileSinks = PLAIN_FILES): Promise<void> {
   const text = metadataText(metadata);
   let temp: { readonly path: string; readonly handle: FileHandle } | null = null;
+  let file: WritableFile | null = null;
   try {
     temp = await createTempNextTo(filePath);
-    await writeAndSync(temp.handle, text);
-    await temp.handle.close();
+    file = await sinks.open(temp.path, temp.handle, 'metadata');
+    await writeAndSync(file, text);
+    const closing = file;
+    file = null;
+    await closing.close();
     await rename(temp.path, filePath);
   } catch (err) {
     if (temp !== null) {
-      await temp.handle.close().catch(() => undefined); // already closed is fine
+      await (file ?? temp.handle).close().catch(() => undefined); // already closed is fine
       await rm(temp.path, { force: true }).catch(() => undefined); // the write error is the one worth reporting
     }
     throw storageWriteError(err, filePath, 'writing the metadata file', 'STORAGE_UNAVAILABLE');
@@ -51,7 +58,7 @@ export async function writeMetadataCsv(filePath: string, metadata: TrialMetadata
 }
 
 /** The first version of the file, into the empty file reserved for it (the crash-time placeholder); closes it. */
-export async function writeMetadataInto(file: FileHandle, filePath: string, metadata: TrialMetadata): Promise<void> {
+export async function writeMetadataInto(file: WritableFile, filePath: string, metadata: TrialMetadata): Promise<void> {
   try {
     await writeAndSync(file, metadataText(metadata));
   } catch (err) {
@@ -69,7 +76,7 @@ function metadataText(metadata: TrialMetadata): string {
   return Papa.unparse({ fields: [...METADATA_COLUMNS], data: [row] }, { newline: '\n' }) + '\n';
 }
 
-async function writeAndSync(file: FileHandle, text: string): Promise<void> {
+async function writeAndSync(file: WritableFile, text: string): Promise<void> {
   await writeFullyAt(file, Buffer.from(text, 'utf8'), 0);
   await file.sync();
 }

@@ -3,7 +3,9 @@ import { lstat, open, rm, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { ModuleError } from '../errors/codes.js';
 import { errnoCode } from '../errors/errno.js';
+import { writeFullyAt } from './mkv/writable_file.js';
 import { storageWriteError } from './write_errors.js';
+import { PLAIN_FILES, type FileSinks } from './sinks/file_sinks.js';
 
 /** A file this process created exclusively, still open for writing. */
 export interface ReservedFile {
@@ -138,15 +140,17 @@ export function reserveFile(dir: string, stem: string, ext: string): Promise<Res
 }
 
 /**
- * Writes `data` to a new file named like `file` (`<name>_2<ext>`... when taken) and returns
- * the path used; a file that cannot be written whole is removed again.
+ * Writes `data` to a new file named like `file` (`<name>_2<ext>`... when taken), plus the
+ * sinks' suffix (`.enc`: encrypted), and returns the path used; a file that cannot be
+ * written whole is removed again.
  */
-export async function writeNewFile(file: string, data: Buffer): Promise<string> {
+export async function writeNewFile(file: string, data: Buffer, sinks: FileSinks = PLAIN_FILES): Promise<string> {
   const { dir, name, ext } = path.parse(file);
-  const reserved = await reserveFile(dir, name, ext);
+  const reserved = await reserveFile(dir, name, ext + sinks.suffix);
   try {
-    await reserved.handle.writeFile(data);
-    await reserved.handle.close();
+    const sink = await sinks.open(reserved.path, reserved.handle, 'snapshot');
+    await writeFullyAt(sink, data, 0);
+    await sink.close();
   } catch (err) {
     await removeAll([reserved]);
     throw storageWriteError(err, reserved.path, 'writing', 'STORAGE_UNAVAILABLE');

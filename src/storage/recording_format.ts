@@ -9,6 +9,11 @@ export interface RecordingFormatRequest {
   readonly recordMode: CaptureMode;
   readonly codec: 'mjpeg' | 'h264';
   readonly forceReencode: boolean;
+  /**
+   * The file can only be appended to (encrypted): H.264 goes into Matroska, which ffmpeg
+   * streams without seeking back, instead of MP4.
+   */
+  readonly appendOnly?: boolean;
 }
 
 export interface RecordingFormat {
@@ -33,6 +38,7 @@ export interface RecordingFormat {
  */
 export function decideRecordingFormat(request: RecordingFormatRequest): RecordingFormat {
   if (request.codec === 'h264') {
+    if (request.appendOnly === true) return { passthrough: false, filePixelFormat: 'yuv420p', extension: '.mkv', reason: 'codec h264 (Matroska: encrypted files are append-only)' };
     return { passthrough: false, filePixelFormat: 'yuv420p', extension: '.mp4', reason: 'codec h264' };
   }
   const reencoded = (reason: string): RecordingFormat => ({ passthrough: false, filePixelFormat: 'mjpeg', extension: '.mkv', reason });

@@ -1,8 +1,8 @@
 import { constants } from 'node:fs';
-import { open, type FileHandle } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import Papa from 'papaparse';
 import { ModuleError } from '../errors/codes.js';
-import { writeFullyAt } from './mkv/writable_file.js';
+import { writeFullyAt, type WritableFile } from './mkv/writable_file.js';
 import { storageWriteError } from './write_errors.js';
 import {
   TIMING_COLUMNS, TIMING_QUOTED_COLUMNS, timingRowFields, type TimingRow, type TimingRowContext,
@@ -16,8 +16,11 @@ export interface TimingWriterOptions {
   readonly label: string | null;
   /** Continue an existing file (resume): no second header; a link in its place is refused. */
   readonly append?: boolean;
-  /** The file, created empty and exclusively (NameReserver); the writer owns the handle from here. */
-  readonly file?: FileHandle;
+  /**
+   * The file, created empty and exclusively (NameReserver) and opened by the FileSinks (plain
+   * or encrypted, append-only); the writer owns it from here.
+   */
+  readonly file?: WritableFile;
   /** At most 500 ms, so a crash loses well under a second of rows. */
   readonly flushIntervalMs?: number;
   /** A background flush failed (the file stops growing; close() rejects with the same error). */
@@ -53,7 +56,7 @@ export class TimingCSVWriter {
 
   private constructor(
     readonly path: string,
-    private readonly handle: FileHandle,
+    private readonly handle: WritableFile,
     /** The file's size: rows are written at this offset. */
     private fileBytes: number,
     private readonly context: TimingRowContext,
@@ -70,15 +73,24 @@ export class TimingCSVWriter {
    * or opens it to append.
    */
   static async open(path: string, options: TimingWriterOptions): Promise<TimingCSVWriter> {
-    let handle: FileHandle;
+    let handle: WritableFile;
+    let fileBytes: number;
     try {
-      handle = options.file ?? await open(path, options.append ? APPEND_NO_FOLLOW : 'wx');
+      if (options.file !== undefined) {
+        handle = options.file;
+        fileBytes = 0; // reserved empty
+      } else {
+        const opened = await open(path, options.append ? APPEND_NO_FOLLOW : 'wx');
+        handle = opened;
+        fileBytes = await opened.stat().then((s) => s.size, async (err: unknown) => {
+          await opened.close().catch(() => undefined);
+          throw err;
+        });
+      }
     } catch (err) {
       throw storageWriteError(err, path, 'opening the timing file', 'STORAGE_UNAVAILABLE');
     }
-    let fileBytes: number;
     try {
-      fileBytes = (await handle.stat()).size;
       if (fileBytes === 0) fileBytes = await writeTextAt(handle, `${TIMING_COLUMNS.join(',')}${NEWLINE}`, 0);
     } catch (err) {
       await handle.close().catch(() => undefined); // the write error is the one worth reporting
@@ -113,6 +125,16 @@ export class TimingCSVWriter {
 
   get rowsWaiting(): number {
     return this.uncommitted.length + this.ready.length;
+  }
+
+  /**
+   * Writes every committed row and pushes them to the device; for a file that stays open
+   * while its trial is paused (an encrypted one cannot be reopened to append).
+   */
+  async flushAndSync(): Promise<void> {
+    await this.flush();
+    if (this.failure !== null) throw this.failure;
+    await this.handle.sync();
   }
 
   /** Writes every committed row; resolves once they are with the OS. */
@@ -152,7 +174,7 @@ export class TimingCSVWriter {
 }
 
 /** Writes all of `text` at `position`; resolves with the offset after it. */
-async function writeTextAt(handle: FileHandle, text: string, position: number): Promise<number> {
+async function writeTextAt(handle: WritableFile, text: string, position: number): Promise<number> {
   const bytes = Buffer.from(text, 'utf8');
   await writeFullyAt(handle, bytes, position);
   return position + bytes.length;

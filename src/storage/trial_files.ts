@@ -41,6 +41,8 @@ export class TrialFiles {
     private readonly lifecycle: FileLifecycle,
     private readonly context: TrialContext,
     private readonly logger: Logger,
+    /** What the FileSinks add to every name ('.enc' when encrypting): reserved as part of it. */
+    private readonly suffix = '',
   ) {}
 
   /** The video, timing and metadata files, under the names in `paths` or the next free ones. */
@@ -48,24 +50,25 @@ export class TrialFiles {
     const dir = path.dirname(paths.videoPath);
     this.folderWasReal = await lstat(dir).then((s) => s.isDirectory(), () => false);
     const group = await this.reserver.reserve({
-      dir, name: numberedName(trialName(paths.videoPath)), endings: [videoExtension, TIMING_ENDING, METADATA_ENDING],
+      dir, name: numberedName(trialName(paths.videoPath, this.suffix)),
+      endings: [videoExtension, TIMING_ENDING, METADATA_ENDING].map((ending) => ending + this.suffix),
     });
     const [video, timing, metadata] = group.files as [ReservedFile, ReservedFile, ReservedFile];
     return {
-      paths: { outputDir: paths.outputDir, ...trialFilePaths(dir, group.name, videoExtension), renamed: paths.renamed || group.renamed },
+      paths: { outputDir: paths.outputDir, ...this.withSuffix(trialFilePaths(dir, group.name, videoExtension)), renamed: paths.renamed || group.renamed },
       video, timing, metadata,
     };
   }
 
   /** `<trial name>_partN<ext>` (N = `partNumber`, or the next free number) for a resumed trial. */
   reservePart(trialVideoPath: string, partNumber: number, videoExtension: string): Promise<ReservedFile> {
-    const name = trialName(trialVideoPath);
+    const name = trialName(trialVideoPath, this.suffix);
     return this.reserveVideo(trialVideoPath, (attempt) => `${name}_part${partNumber + attempt - 1}`, videoExtension);
   }
 
   /** `<trial name>_<YYYYmmdd-HHMMSS><ext>` for the next file of a rotating trial. */
   reserveRotated(trialVideoPath: string, firstFrameUnixNs: bigint, videoExtension: string): Promise<ReservedFile> {
-    return this.reserveVideo(trialVideoPath, rotatedName(trialName(trialVideoPath), firstFrameUnixNs), videoExtension);
+    return this.reserveVideo(trialVideoPath, rotatedName(trialName(trialVideoPath, this.suffix), firstFrameUnixNs), videoExtension);
   }
 
   opened(file: string, kind: FileKind): void {
@@ -89,8 +92,12 @@ export class TrialFiles {
   }
 
   private reserveVideo(trialVideoPath: string, name: CandidateName, videoExtension: string): Promise<ReservedFile> {
-    const request = { dir: path.dirname(trialVideoPath), name, endings: [videoExtension], refuseSymlinkDir: this.folderWasReal };
+    const request = { dir: path.dirname(trialVideoPath), name, endings: [videoExtension + this.suffix], refuseSymlinkDir: this.folderWasReal };
     return this.reserver.reserve(request).then((group) => group.files[0]!);
+  }
+
+  private withSuffix(paths: ReturnType<typeof trialFilePaths>): ReturnType<typeof trialFilePaths> {
+    return { videoPath: paths.videoPath + this.suffix, timingPath: paths.timingPath + this.suffix, metadataPath: paths.metadataPath + this.suffix };
   }
 
   private owner(): { cameraId: string; trialNumber: number } {
@@ -111,7 +118,8 @@ export class TrialFiles {
   }
 }
 
-/** The name a trial's files share: its first video file's name without the extension. */
-export function trialName(videoPath: string): string {
-  return path.basename(videoPath, path.extname(videoPath));
+/** The name a trial's files share: its first video file's name without the extension (and `suffix`). */
+export function trialName(videoPath: string, suffix = ''): string {
+  const plain = suffix !== '' && videoPath.endsWith(suffix) ? videoPath.slice(0, -suffix.length) : videoPath;
+  return path.basename(plain, path.extname(plain));
 }

@@ -19,6 +19,8 @@ import type {
   ResumeOptions, TrialRecorderStartOptions, TrialStats, TrialSummary, VideoWriterFactory, VideoWriterOptions,
 } from './types.js';
 import { closeVideoPart, forgetLastFrames, newVideoPart, noteAccepted, type VideoPart } from './video_part.js';
+import { PLAIN_FILES, plaintextName, type FileSinks } from './sinks/file_sinks.js';
+import { expectedVideoBytesPerSecond } from './sinks/segment_choice.js';
 
 export interface TrialRecorderOptions {
   readonly timingWriters?: TimingWriterFactory;
@@ -29,6 +31,8 @@ export interface TrialRecorderOptions {
   readonly lifecycle?: FileLifecycle;
   /** Chooses and creates file names (default: later suffix '.enc'). */
   readonly reserver?: NameReserver;
+  /** What the reserved files are filled through: plain, or encrypted as written (default plain). */
+  readonly sinks?: FileSinks;
 }
 
 type RecorderDeps = Required<TrialRecorderOptions> & { readonly videoWriters: VideoWriterFactory; readonly clock: Clock };
@@ -82,8 +86,10 @@ class FileTrialRecorder extends EventEmitter<TrialRecorderEvents> implements Tri
   ) {
     super();
     this.paths = paths;
-    this.format = decideRecordingFormat({ ...writerOptions, captureMode: context.captureMode, recordMode: context.recordMode });
-    this.files = new TrialFiles(deps.reserver, deps.lifecycle, context, deps.logger);
+    this.format = decideRecordingFormat({
+      ...writerOptions, captureMode: context.captureMode, recordMode: context.recordMode, appendOnly: deps.sinks.appendOnly,
+    });
+    this.files = new TrialFiles(deps.reserver, deps.lifecycle, context, deps.logger, deps.sinks.suffix);
     this.account = new FrameAccount(context.captureMode.fps);
   }
 
@@ -107,8 +113,9 @@ class FileTrialRecorder extends EventEmitter<TrialRecorderEvents> implements Tri
     try {
       part = await this.openPart(reserved.video, false);
       this.parts.push(part);
-      await this.openTiming(reserved.timing.handle);
-      await writeMetadataInto(reserved.metadata.handle, reserved.metadata.path, this.metadataRow(null, null));
+      await this.openTiming(reserved.timing);
+      const metadata = await this.deps.sinks.open(reserved.metadata.path, reserved.metadata.handle, 'metadata');
+      await writeMetadataInto(metadata, reserved.metadata.path, this.metadataRow(null, null));
     } catch (err) {
       if (part !== null) await part.writer.close().catch((closeError: unknown) => this.logFailure('closing an unused video file failed', closeError));
       await this.timing?.close().catch((closeError: unknown) => this.logFailure('closing the timing file failed', closeError));
@@ -200,6 +207,11 @@ class FileTrialRecorder extends EventEmitter<TrialRecorderEvents> implements Tri
     if (!this.metadataFinal && this.lastSummary !== null) {
       await this.writeFinalMetadata(this.deps.clock.sample(), this.lastSummary);
     }
+    // Kept open through pauses (an append-only file cannot be reopened): final only now.
+    if (this.timing !== null) {
+      await this.timing.close().catch((err: unknown) => this.logFailure('closing the timing file failed', err));
+      this.timing = null;
+    }
     const withFrames = this.parts.filter((part) => part.framesInFile > 0);
     await this.files.closed(this.paths.timingPath, 'timing', {
       frames: withFrames.reduce((sum, part) => sum + part.framesInFile, 0),
@@ -213,7 +225,7 @@ class FileTrialRecorder extends EventEmitter<TrialRecorderEvents> implements Tri
     const reserved = await this.files.reservePart(this.paths.videoPath, this.filesOpened + 1, this.format.extension);
     const part = await this.openPartOrRemove(reserved);
     try {
-      await this.openTiming(null);
+      if (this.timing === null) await this.openTiming(null);
     } catch (err) {
       await part.writer.close().catch((closeError: unknown) => this.logFailure('closing an unused video file failed', closeError));
       await removeAll([reserved]);
@@ -302,19 +314,22 @@ class FileTrialRecorder extends EventEmitter<TrialRecorderEvents> implements Tri
   }
 
   private async openPart(reserved: ReservedFile, continuesWindow: boolean): Promise<VideoPart> {
+    const bytesPerSecond = expectedVideoBytesPerSecond(this.format, this.context.recordMode);
+    const file = await this.deps.sinks.open(reserved.path, reserved.handle, 'video', { bytesPerSecond });
     const options: VideoWriterOptions = {
-      ...this.writerOptions, path: reserved.path, file: reserved.handle,
+      ...this.writerOptions, path: reserved.path, file, appendOnly: this.deps.sinks.appendOnly,
       captureMode: this.context.captureMode, recordMode: this.context.recordMode,
     };
     this.filesOpened += 1;
-    const part = newVideoPart(await this.deps.videoWriters.open(options), continuesWindow);
+    const part = newVideoPart(await this.deps.videoWriters.open(options), continuesWindow, this.deps.sinks.suffix);
     part.writer.on('committed', (count) => this.onCommitted(part, count));
     part.writer.on('error', (error) => this.onWriterError(part, error));
     return part;
   }
 
-  /** A new timing file into its reserved handle, or (null) the trial's file reopened to append. */
-  private async openTiming(file: ReservedFile['handle'] | null): Promise<void> {
+  /** A new timing file into its reserved file, or (null) the trial's file reopened to append. */
+  private async openTiming(reserved: ReservedFile | null): Promise<void> {
+    const file = reserved === null ? null : await this.deps.sinks.open(reserved.path, reserved.handle, 'timing');
     this.timing = await this.deps.timingWriters.open(this.paths.timingPath, {
       trial: this.context.trialNumber, deviceId: this.context.stableId, label: this.context.trialLabel,
       append: file === null, flushIntervalMs: this.deps.timingFlushMs,
@@ -394,7 +409,10 @@ class FileTrialRecorder extends EventEmitter<TrialRecorderEvents> implements Tri
     if (this.switching !== null) await this.switching.done;
     const part = this.part;
     if (part !== null && !part.closed) await this.retirePart(part);
-    if (this.timing !== null) {
+    if (this.timing !== null && this.deps.sinks.appendOnly) {
+      // Stays open for resume: its rows so far are written and synced, the rest wait for seal().
+      await this.timing.flushAndSync().catch((err: unknown) => this.logFailure('flushing the timing file failed', err));
+    } else if (this.timing !== null) {
       await this.timing.close().catch((err: unknown) => this.logFailure('closing the timing file failed', err));
       this.timing = null;
     }
@@ -430,12 +448,15 @@ class FileTrialRecorder extends EventEmitter<TrialRecorderEvents> implements Tri
   }
 
   private writeMetadata(ended: ClockSample | null, summary?: TrialSummary): Promise<void> {
-    return writeMetadataCsv(this.paths.metadataPath, this.metadataRow(ended, summary ?? null));
+    return writeMetadataCsv(this.paths.metadataPath, this.metadataRow(ended, summary ?? null), this.deps.sinks);
   }
 
+  /** The trial as its decrypted files will be: names without the sinks' suffix. */
   private metadataRow(ended: ClockSample | null, summary: TrialSummary | null): ReturnType<typeof trialMetadata> {
+    const plain = (file: string): string => plaintextName(file, this.deps.sinks.suffix);
+    const paths = { ...this.paths, videoPath: plain(this.paths.videoPath), timingPath: plain(this.paths.timingPath), metadataPath: plain(this.paths.metadataPath) };
     return trialMetadata({
-      context: this.context, paths: this.paths, format: this.format, startedUnixNs: this.started.unixNs,
+      context: this.context, paths, format: this.format, startedUnixNs: this.started.unixNs,
       endedUnixNs: ended?.unixNs ?? null, summary,
       videoFiles: this.parts.map((part) => part.basename), gaps: this.account.gaps,
     });
@@ -466,6 +487,7 @@ export class DefaultTrialRecorderFactory implements TrialRecorderFactory {
       timingFlushMs: options.timingFlushMs ?? 250,
       lifecycle: options.lifecycle ?? new FileLifecycle(),
       reserver: options.reserver ?? new NameReserver(),
+      sinks: options.sinks ?? PLAIN_FILES,
     };
   }
 

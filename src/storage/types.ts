@@ -1,4 +1,4 @@
-import type { FileHandle } from 'node:fs/promises';
+import type { SinkFile } from './sinks/file_sinks.js';
 import type { EventEmitter } from 'eventemitter3';
 import type { CaptureMode, CapturedFrame } from '../camera_core/types.js';
 import type { ModuleError } from '../errors/codes.js';
@@ -18,10 +18,13 @@ export interface VideoWriterOptions {
   /** Frames allowed to wait for the disk before new ones are dropped. */
   readonly queueMaxFrames: number;
   /**
-   * `path`, already created empty and exclusively (NameReserver), for the writer to fill;
-   * the writer owns the handle from here. Without it the writer creates `path` itself ('wx').
+   * `path`, already created empty and exclusively (NameReserver) and opened by the FileSinks
+   * (the plain handle, or an append-only encrypted file), for the writer to fill; the writer
+   * owns it from here. Without it the writer creates `path` itself ('wx').
    */
-  readonly file?: FileHandle;
+  readonly file?: SinkFile;
+  /** The file takes appends only (encrypted): see RecordingFormatRequest.appendOnly. */
+  readonly appendOnly?: boolean;
 }
 
 export interface VideoWriterEvents {

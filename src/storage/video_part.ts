@@ -32,9 +32,11 @@ export interface VideoPart {
   closed: boolean;
 }
 
-export function newVideoPart(writer: VideoWriter, continuesWindow: boolean): VideoPart {
+/** `suffix` ('.enc'): left out of basename, the name the timing CSV gives the file once decrypted. */
+export function newVideoPart(writer: VideoWriter, continuesWindow: boolean, suffix = ''): VideoPart {
+  const plain = suffix !== '' && writer.path.endsWith(suffix) ? writer.path.slice(0, -suffix.length) : writer.path;
   return {
-    writer, path: writer.path, basename: path.basename(writer.path), continuesWindow,
+    writer, path: writer.path, basename: path.basename(plain), continuesWindow,
     framesSeen: 0, framesAccepted: 0, framesCommitted: 0, framesInFile: 0,
     firstSensorNs: null, lastSensorNs: null, firstArrivalNs: null, recentSensorNs: [], closing: false, closed: false,
   };

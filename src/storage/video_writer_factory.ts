@@ -5,6 +5,7 @@ import { MatroskaWriter } from './mkv/matroska_writer.js';
 import type { OpenWritableFile } from './mkv/writable_file.js';
 import { decideRecordingFormat, type RecordingFormat } from './recording_format.js';
 import { withExtension } from './session_paths.js';
+import { ENCRYPTED_SUFFIX, isAppendOnly, plaintextName } from './sinks/file_sinks.js';
 import { TranscodeWriter } from './transcode/transcode_writer.js';
 import type { VideoWriter, VideoWriterFactory, VideoWriterOptions } from './types.js';
 
@@ -26,7 +27,10 @@ export class DefaultVideoWriterFactory implements VideoWriterFactory {
 
   async open(options: VideoWriterOptions): Promise<VideoWriter> {
     const choice = decideRecordingFormat(options);
-    const path = withExtension(options.path, choice.extension);
+    // A reserved encrypted file is `<name><ext>.enc`: the container decides <ext>.
+    const suffix = options.file !== undefined && isAppendOnly(options.file) ? ENCRYPTED_SUFFIX : '';
+    const plain = suffix !== '' ? plaintextName(options.path, suffix) : options.path;
+    const path = withExtension(plain, choice.extension) + suffix;
     if (options.file !== undefined && path !== options.path) {
       throw new ModuleError('INTERNAL', `Reserved ${options.path} but the recording needs ${choice.extension}`);
     }

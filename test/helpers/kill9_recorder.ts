@@ -1,7 +1,7 @@
 /**
  * Child process for the kill -9 test: records frames into a trial (video + timing CSV)
  * as fast as a camera would, forever, until the test kills it with SIGKILL.
- * argv: <output dir> [mjpeg|h264]. Prints one JSON line with the trial paths once recording.
+ * argv: <output dir> [mjpeg|h264] [key file: record encrypted]. Prints one JSON line with the trial paths once recording.
  */
 import { NodeProcessSpawner } from '../../src/process/spawner.js';
 import { ProcessRegistry } from '../../src/process/owned_process.js';
@@ -10,6 +10,8 @@ import { DefaultTrialRecorderFactory } from '../../src/storage/trial_recorder.js
 import { DefaultVideoWriterFactory } from '../../src/storage/video_writer_factory.js';
 import { SystemClock } from '../../src/time/clock.js';
 import { pathFfmpegInfo } from './ffmpeg_info.js';
+import { resolveEncryption } from '../../src/crypto/encryption_config.js';
+import { fileSinksFor } from '../../src/storage/sinks/file_sinks.js';
 import { makeJpegFrames } from './jpeg_frames.js';
 import { passthroughWriterOptions, trialContext } from './trial_fixtures.js';
 
@@ -22,7 +24,9 @@ async function main(): Promise<void> {
   const jpegs = await makeJpegFrames(30);
   const clock = new SystemClock();
   const writers = new DefaultVideoWriterFactory(await pathFfmpegInfo(), new ProcessRegistry(new NodeProcessSpawner()));
-  const recorder = await new DefaultTrialRecorderFactory(writers, clock, { timingFlushMs: 100 }).start({
+  const keyFile = process.argv[4];
+  const sinks = fileSinksFor(resolveEncryption(keyFile ? { enabled: true, key_file: keyFile } : undefined, {}));
+  const recorder = await new DefaultTrialRecorderFactory(writers, clock, { timingFlushMs: 100, sinks }).start({
     context: trialContext(),
     paths: resolveSessionPaths({ basePath: outputDir, sessionPrefix: 'kill9', cameraLabel: 'cam' }),
     writer: { ...passthroughWriterOptions, codec },

@@ -6,9 +6,10 @@ import type { TrialPaths } from '../../src/storage/types.js';
 const childScript = fileURLToPath(new URL('./kill9_recorder.js', import.meta.url));
 
 /** A real crashed trial: the recorder child records into `outputDir` for `recordMs`, then gets SIGKILL. */
-export async function recordThenKill9(outputDir: string, recordMs: number, codec: 'mjpeg' | 'h264' = 'mjpeg'): Promise<TrialPaths> {
+export async function recordThenKill9(outputDir: string, recordMs: number, options: { codec?: 'mjpeg' | 'h264'; keyFile?: string } = {}): Promise<TrialPaths> {
   const registry = new ProcessRegistry(new NodeProcessSpawner());
-  const proc = registry.start(process.execPath, [childScript, outputDir, codec], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const args = [childScript, outputDir, options.codec ?? 'mjpeg', ...(options.keyFile ? [options.keyFile] : [])];
+  const proc = registry.start(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const paths = await new Promise<TrialPaths>((resolve, reject) => {
     let out = '';
     proc.child.stdout?.on('data', (chunk: Buffer) => {

@@ -35,7 +35,7 @@ describe('kill -9 while recording (integration)', () => {
 
   it('leaves a playable MP4 when node dies while ffmpeg re-encodes (ffmpeg finalizes on stdin EOF)', async function () {
     if (!(await pathFfmpegInfo()).capabilities.hasLibx264) this.skip();
-    const paths = await recordThenKill9(dir, 1500, 'h264');
+    const paths = await recordThenKill9(dir, 1500, { codec: 'h264' });
     // The orphaned ffmpeg finishes on its own once stdin closes; wait for the file to settle.
     let probe = await probeFile(paths.videoPath).catch(() => null);
     for (let i = 0; i < 50 && (probe === null || probe.packets.length === 0); i += 1) {

@@ -6,6 +6,7 @@ import { storageWriteError } from '../write_errors.js';
 import { APP_NAME, MatroskaMuxer, type MatroskaTrack } from './matroska_muxer.js';
 import { PtsClock } from './pts_clock.js';
 import { openNewFile, skipBytes, writeFullyAt, type OpenWritableFile, type WritableFile } from './writable_file.js';
+import { isAppendOnly } from '../sinks/file_sinks.js';
 
 export interface MatroskaWriterOptions {
   readonly path: string;
@@ -43,6 +44,10 @@ const SYNC_INTERVAL_MS = 1000;
  * SimpleBlock (block header + the frame's own Buffer, never copied), appended in order by
  * one writev per ~100 ms; the Segment and Clusters have unknown sizes until close, so a
  * kill -9 at any moment leaves a playable file holding exactly the frames fully written.
+ *
+ * Into an append-only file (encrypted) nothing is patched at close (no Cues, SeekHead or
+ * Duration: the timing CSV is the index), nothing is truncated, and a frame counts as
+ * committed only once the file says its last byte is durable (a full Tink segment written).
  */
 export class MatroskaWriter extends EventEmitter<VideoWriterEvents> implements VideoWriter {
   readonly passthrough = true;
@@ -59,6 +64,9 @@ export class MatroskaWriter extends EventEmitter<VideoWriterEvents> implements V
   private closing: Promise<VideoFileSummary> | null = null;
   private syncing: Promise<void> | null = null;
   private lastSyncMs = performance.now();
+  /** End offsets of frames written to the file but not yet durable (append-only files). */
+  private readonly pendingEnds: number[] = [];
+  private readonly appendOnly: boolean;
 
   private constructor(
     readonly path: string,
@@ -69,18 +77,19 @@ export class MatroskaWriter extends EventEmitter<VideoWriterEvents> implements V
   ) {
     super();
     this.committedBytes = muxer.header.length;
+    this.appendOnly = isAppendOnly(file);
   }
 
   /** Creates the file and writes the header; rejects with ENCODER_FAILED if it cannot. */
   static async open(options: MatroskaWriterOptions): Promise<MatroskaWriter> {
     const track: MatroskaTrack = { width: options.width, height: options.height, fps: options.fps, codecId: 'V_MJPEG' };
-    const muxer = new MatroskaMuxer(track, { appName: APP_NAME, seekable: true });
     let file: WritableFile;
     try {
       file = await (options.openFile ?? openNewFile)(options.path);
     } catch (err) {
       throw storageWriteError(err, options.path, 'creating');
     }
+    const muxer = new MatroskaMuxer(track, { appName: APP_NAME, seekable: !isAppendOnly(file) });
     try {
       await writeFullyAt(file, muxer.header, 0);
     } catch (err) {
@@ -153,6 +162,8 @@ export class MatroskaWriter extends EventEmitter<VideoWriterEvents> implements V
     let written = 0;
     let framesDone = 0;
     let frameEnd = 0;
+    // Append-only: the file takes the batch whole or fails part way; a frame is in it once durable.
+    if (this.appendOnly) this.awaitDurable(batch, start);
     try {
       while (written < total) {
         const { bytesWritten } = await this.file.writev(skipBytes(buffers, written), start + written);
@@ -163,9 +174,11 @@ export class MatroskaWriter extends EventEmitter<VideoWriterEvents> implements V
           frameEnd += batch[framesDone]!.length;
           framesDone += 1;
         }
-        if (framesDone > before) this.commit(framesDone - before, start + frameEnd);
+        if (framesDone > before) this.written(batch.slice(before, framesDone), start + frameEnd);
       }
     } catch (err) {
+      // Segments written before the failure keep their frames.
+      if (isAppendOnly(this.file)) this.commitDurable(this.file.durableBytes());
       await this.fail(err);
     }
   }
@@ -186,9 +199,34 @@ export class MatroskaWriter extends EventEmitter<VideoWriterEvents> implements V
     });
   }
 
-  private commit(frames: number, endOffset: number): void {
-    this.framesCommitted += frames;
+  /** Frames whose bytes the file took: committed at once, or (append-only) once durable. */
+  private written(frames: readonly QueuedFrame[], endOffset: number): void {
     this.committedBytes = endOffset;
+    if (isAppendOnly(this.file)) this.commitDurable(this.file.durableBytes());
+    else this.commit(frames.length);
+  }
+
+  /** Notes where each frame of a batch starting at `start` ends, to commit it once that is durable. */
+  private awaitDurable(batch: readonly QueuedFrame[], start: number): void {
+    let end = start;
+    for (const frame of batch) {
+      end += frame.length;
+      this.pendingEnds.push(end);
+    }
+  }
+
+  /** Frames whose last byte lies within the first `durable` bytes are in the file for good. */
+  private commitDurable(durable: number): void {
+    let frames = 0;
+    while (this.pendingEnds.length > 0 && this.pendingEnds[0]! <= durable) {
+      this.pendingEnds.shift();
+      frames += 1;
+    }
+    if (frames > 0) this.commit(frames);
+  }
+
+  private commit(frames: number): void {
+    this.framesCommitted += frames;
     this.emit('committed', this.framesCommitted);
   }
 
@@ -196,6 +234,12 @@ export class MatroskaWriter extends EventEmitter<VideoWriterEvents> implements V
   private async fail(err: unknown): Promise<void> {
     this.failure = storageWriteError(err, this.path, 'writing video to');
     this.queue.length = 0;
+    if (this.appendOnly) {
+      // Nothing can be cut: the segments on disk end where the failing write began, and
+      // frames count only up to what is durable.
+      this.emit('error', this.failure);
+      return;
+    }
     try {
       await this.file.truncate(this.committedBytes);
     } catch (truncateError) {
@@ -207,12 +251,19 @@ export class MatroskaWriter extends EventEmitter<VideoWriterEvents> implements V
   private async finishFile(): Promise<VideoFileSummary> {
     while (this.pumping !== null) await this.pumping;
     if (this.syncing !== null) await this.syncing;
-    if (this.failure === null) await this.writeIndex();
-    try {
-      await this.file.sync();
-    } finally {
-      await this.file.close();
+    if (this.failure === null && !this.appendOnly) await this.writeIndex();
+    if (this.appendOnly && this.failure !== null) {
+      // Already reported; the file keeps its written segments and reads as truncated (--allow-truncated).
+      await this.file.close().catch(() => undefined);
+    } else {
+      try {
+        await this.file.sync();
+      } finally {
+        await this.file.close();
+      }
     }
+    // Closed cleanly, an append-only file holds everything given to it (its last segment).
+    if (this.appendOnly && this.failure === null) this.commitDurable(this.committedBytes);
     return { path: this.path, frames: this.framesCommitted, bytes: this.committedBytes, framesDropped: this.framesDropped };
   }
 

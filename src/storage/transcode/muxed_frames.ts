@@ -1,5 +1,18 @@
 import { open, type FileHandle } from 'node:fs/promises';
 
+/**
+ * Bytes the counter reads: a file on disk, or the plaintext of an encrypted file as it
+ * streams through (where size() is what is durable, and release() lets go of bytes the
+ * counter has moved past).
+ */
+export interface ByteSource {
+  size(): Promise<number>;
+  read(position: number, length: number): Promise<Buffer>;
+  /** The counter never reads before `position` again. */
+  release?(position: number): void;
+  close(): Promise<void>;
+}
+
 export type MuxedContainer = 'matroska' | 'mp4';
 
 /** A container element or box: where its content starts and where it ends (null: size unknown). */
@@ -28,7 +41,7 @@ const BOX_HEADER_MAX = 16;
  * Reads the file as it grows, from where the last scan stopped; headers only, never frames.
  */
 export class MuxedFrameCounter {
-  private file: FileHandle | null = null;
+  private readonly source: ByteSource;
   /** Next top-level position not yet accounted for. */
   private offset = 0;
   private frames = 0;
@@ -37,27 +50,26 @@ export class MuxedFrameCounter {
   private insideSegment = false;
 
   constructor(
-    private readonly path: string,
+    source: string | ByteSource,
     private readonly container: MuxedContainer,
-  ) {}
+  ) {
+    this.source = typeof source === 'string' ? new FileByteSource(source) : source;
+  }
 
   /** Frames complete on disk now (never less than the last answer). */
   async count(): Promise<number> {
-    this.file ??= await open(this.path, 'r').catch(() => null);
-    if (this.file === null) return this.frames;
-    const size = (await this.file.stat()).size;
-    if (this.container === 'matroska') await this.scanMatroska(this.file, size);
-    else await this.scanMp4(this.file, size);
+    const size = await this.source.size();
+    if (this.container === 'matroska') await this.scanMatroska(this.source, size);
+    else await this.scanMp4(this.source, size);
+    this.source.release?.(this.offset);
     return this.frames;
   }
 
   async close(): Promise<void> {
-    const file = this.file;
-    this.file = null;
-    await file?.close();
+    await this.source.close();
   }
 
-  private async scanMatroska(file: FileHandle, size: number): Promise<void> {
+  private async scanMatroska(file: ByteSource, size: number): Promise<void> {
     for (;;) {
       const header = await readEbmlHeader(file, this.offset, size);
       if (header === null) return;
@@ -74,7 +86,7 @@ export class MuxedFrameCounter {
     }
   }
 
-  private async scanMp4(file: FileHandle, size: number): Promise<void> {
+  private async scanMp4(file: ByteSource, size: number): Promise<void> {
     for (;;) {
       const box = await readBoxHeader(file, this.offset, size);
       if (box === null || box.end === null || box.end > size) return;
@@ -89,7 +101,7 @@ export class MuxedFrameCounter {
 }
 
 /** SimpleBlocks and BlockGroups of a complete cluster, read header by header. */
-async function countBlocks(file: FileHandle, cluster: Header): Promise<number> {
+async function countBlocks(file: ByteSource, cluster: Header): Promise<number> {
   const end = cluster.end!;
   let position = cluster.contentStart;
   let blocks = 0;
@@ -102,7 +114,7 @@ async function countBlocks(file: FileHandle, cluster: Header): Promise<number> {
   return blocks;
 }
 
-async function readEbmlHeader(file: FileHandle, position: number, limit: number): Promise<Header | null> {
+async function readEbmlHeader(file: ByteSource, position: number, limit: number): Promise<Header | null> {
   const bytes = await readAt(file, position, Math.min(EBML_HEADER_MAX, limit - position));
   const idLength = vintLength(bytes[0]);
   if (idLength === null || idLength > 4 || bytes.length < idLength + 1) return null;
@@ -133,7 +145,7 @@ interface Box {
   readonly end: number | null;
 }
 
-async function readBoxHeader(file: FileHandle, position: number, limit: number): Promise<Box | null> {
+async function readBoxHeader(file: ByteSource, position: number, limit: number): Promise<Box | null> {
   const bytes = await readAt(file, position, Math.min(BOX_HEADER_MAX, limit - position));
   if (bytes.length < 8) return null;
   const size32 = bytes.readUInt32BE(0);
@@ -147,7 +159,7 @@ async function readBoxHeader(file: FileHandle, position: number, limit: number):
 }
 
 /** Sum of the trun sample counts in a moof (one video track: one per frame). */
-async function countFragmentSamples(file: FileHandle, moof: Box): Promise<number> {
+async function countFragmentSamples(file: ByteSource, moof: Box): Promise<number> {
   const content = await readAt(file, moof.contentStart, moof.end! - moof.contentStart);
   let samples = 0;
   forEachBox(content, 0, content.length, (type, start, end) => {
@@ -170,9 +182,31 @@ function forEachBox(buffer: Buffer, from: number, to: number, visit: (type: stri
   }
 }
 
-async function readAt(file: FileHandle, position: number, length: number): Promise<Buffer> {
-  if (length <= 0) return Buffer.alloc(0);
-  const buffer = Buffer.alloc(length);
-  const { bytesRead } = await file.read(buffer, 0, length, position);
-  return buffer.subarray(0, bytesRead);
+function readAt(file: ByteSource, position: number, length: number): Promise<Buffer> {
+  return length <= 0 ? Promise.resolve(Buffer.alloc(0)) : file.read(position, length);
+}
+
+/** A file on disk as it grows; a file not there yet has size 0. */
+class FileByteSource implements ByteSource {
+  private file: FileHandle | null = null;
+
+  constructor(private readonly path: string) {}
+
+  async size(): Promise<number> {
+    this.file ??= await open(this.path, 'r').catch(() => null);
+    return this.file === null ? 0 : (await this.file.stat()).size;
+  }
+
+  async read(position: number, length: number): Promise<Buffer> {
+    if (this.file === null) return Buffer.alloc(0);
+    const buffer = Buffer.alloc(length);
+    const { bytesRead } = await this.file.read(buffer, 0, length, position);
+    return buffer.subarray(0, bytesRead);
+  }
+
+  async close(): Promise<void> {
+    const file = this.file;
+    this.file = null;
+    await file?.close();
+  }
 }

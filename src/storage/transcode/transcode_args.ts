@@ -12,6 +12,11 @@ export interface TranscodeSettings {
    * fill: ffmpeg must write over it. Otherwise ffmpeg refuses any existing file.
    */
   readonly fillReserved?: boolean;
+  /**
+   * Write Matroska to stdout (outputPath 'pipe:1') for node to append to an encrypted file:
+   * H.264 too goes into Matroska, which ffmpeg streams without seeking back.
+   */
+  readonly toStdout?: boolean;
 }
 
 /** The fd ffmpeg writes `-progress` to (stdio[3] of the child). */
@@ -43,7 +48,12 @@ export function transcodeArgs(ffmpeg: FfmpegInfo, settings: TranscodeSettings): 
     '-f', 'matroska', '-i', 'pipe:0',
   ];
   const timing = ['-map', '0:v:0', '-copyts', ffmpeg.capabilities.fpsModeFlag, 'passthrough', '-vf', `scale=${width}:${height}`];
-  const codec = settings.codec === 'h264'
+  const h264 = ['-c:v', 'libx264', '-preset', 'veryfast', '-crf', String(settings.h264Crf), '-bf', '0', '-pix_fmt', 'yuv420p', '-g', keyframeInterval];
+  // Clusters close every second (at the keyframes): what a crash can lose, as in the MP4 fragments.
+  const streamed = settings.codec === 'h264'
+    ? [...h264, '-f', 'matroska', '-cluster_time_limit', '1000']
+    : ['-c:v', 'mjpeg', '-q:v', String(jpegQualityToQscale(settings.jpegQuality)), '-f', 'matroska', '-cluster_time_limit', '1000'];
+  const codec = settings.toStdout === true ? streamed : settings.codec === 'h264'
     ? [
       '-c:v', 'libx264', '-preset', 'veryfast', '-crf', String(settings.h264Crf), '-bf', '0', '-pix_fmt', 'yuv420p',
       // One keyframe a second: fragments (and so what survives a crash) close every second.
@@ -59,5 +69,6 @@ export function transcodeArgs(ffmpeg: FfmpegInfo, settings: TranscodeSettings): 
   // leaves a playable file (without it the MP4 header itself can sit in ffmpeg's buffer).
   const flush = ['-flush_packets', '1'];
   // -n: ffmpeg refuses to overwrite; a recording is never replaced. -y only for our own empty reservation.
+  if (settings.toStdout === true) return [...input, ...timing, ...codec, ...flush, ...progress, 'pipe:1'];
   return [...input, ...timing, ...codec, ...flush, ...progress, settings.fillReserved ? '-y' : '-n', settings.outputPath];
 }

@@ -12,6 +12,8 @@ import { ProgressParser, type ProgressReport } from './progress_parser.js';
 import { PROGRESS_FD, transcodeArgs } from './transcode_args.js';
 import { countVideoPackets } from './packet_count.js';
 import { MuxedFrameCounter } from './muxed_frames.js';
+import { PipedOutput } from './piped_output.js';
+import { isAppendOnly } from '../sinks/file_sinks.js';
 
 export interface TranscodeWriterOptions extends VideoWriterOptions {
   /** Time ffmpeg gets after stdin closes to encode what is left and finalize. */
@@ -27,6 +29,10 @@ const TERM_MS = 2000;
  * timing, so the file's pts are exactly the ones write() returned. `committed` reports
  * only frames verifiably in the file (MuxedFrameCounter, on each `-progress` report): the
  * encoder's own count runs a cluster or fragment ahead of the file.
+ *
+ * Into an append-only (encrypted) file ffmpeg writes Matroska to its stdout, which node
+ * appends to the file (PipedOutput): no plaintext file exists, and frames count as in the
+ * file only once their cluster is inside the durable (fully written) segments.
  */
 export class TranscodeWriter extends EventEmitter<VideoWriterEvents> implements VideoWriter {
   readonly passthrough = false;
@@ -52,9 +58,10 @@ export class TranscodeWriter extends EventEmitter<VideoWriterEvents> implements 
     private readonly finalizeTimeoutMs: number,
     private readonly countPackets: () => Promise<number>,
     container: 'matroska' | 'mp4',
+    private readonly piped: PipedOutput | null,
   ) {
     super();
-    this.muxed = new MuxedFrameCounter(path, container);
+    this.muxed = new MuxedFrameCounter(piped ?? path, container);
     const { stdin } = proc.child;
     if (stdin === null) throw new ModuleError('INTERNAL', 'ffmpeg child has no stdin');
     this.stdin = stdin;
@@ -66,19 +73,31 @@ export class TranscodeWriter extends EventEmitter<VideoWriterEvents> implements 
 
   /** Starts ffmpeg and sends the stream header; rejects with ENCODER_FAILED if ffmpeg cannot start. */
   static async open(options: TranscodeWriterOptions, ffmpeg: FfmpegInfo, registry: ProcessRegistry): Promise<TranscodeWriter> {
-    if (options.file !== undefined) await handOverReserved(options.file, options.path);
-    else await refuseExisting(options.path);
+    const reserved = options.file;
+    const appendTo = reserved !== undefined && isAppendOnly(reserved) ? reserved : null;
+    if (reserved === undefined) await refuseExisting(options.path);
+    else if (!isAppendOnly(reserved)) await handOverReserved(reserved, options.path);
     const args = transcodeArgs(ffmpeg, {
-      outputPath: options.path, recordMode: options.recordMode, codec: options.codec,
-      jpegQuality: options.jpegQuality, h264Crf: options.h264Crf, fillReserved: options.file !== undefined,
+      outputPath: appendTo === null ? options.path : 'pipe:1', recordMode: options.recordMode, codec: options.codec,
+      jpegQuality: options.jpegQuality, h264Crf: options.h264Crf, fillReserved: options.file !== undefined, toStdout: appendTo !== null,
     });
-    const proc = registry.start(ffmpeg.path, args, { stdio: ['pipe', 'ignore', 'pipe', 'pipe'] });
-    await spawned(proc);
+    const proc = registry.start(ffmpeg.path, args, { stdio: ['pipe', appendTo === null ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+    // Attached before the child can write: its output must reach the file from the first byte.
+    const piped = appendTo === null ? null : new PipedOutput(requireStdout(proc), appendTo);
+    try {
+      await spawned(proc);
+    } catch (err) {
+      // No child, no output: end the pipe so the file is closed (it is removed by the caller).
+      proc.child.stdout?.destroy();
+      await piped?.outcome();
+      throw err;
+    }
     const { width, height, fps } = options.captureMode;
     const muxer = new MatroskaMuxer({ width, height, fps, codecId: 'V_MJPEG' }, { appName: APP_NAME, seekable: false });
+    const container = options.codec === 'h264' && appendTo === null ? 'mp4' : 'matroska';
     const writer = new TranscodeWriter(
       options.path, proc, muxer, Math.max(1, options.queueMaxFrames), options.finalizeTimeoutMs ?? DEFAULT_FINALIZE_MS,
-      () => countVideoPackets(registry, ffmpeg.path, options.path), options.codec === 'h264' ? 'mp4' : 'matroska',
+      () => countVideoPackets(registry, ffmpeg.path, options.path), container, piped,
     );
     writer.stdin.write(muxer.header);
     return writer;
@@ -115,6 +134,11 @@ export class TranscodeWriter extends EventEmitter<VideoWriterEvents> implements 
   /** ffmpeg reports frames encoded, not frames in the file: after it died, ask the file itself. */
   async countFramesInFile(): Promise<number> {
     if (this.proc.running) throw new ModuleError('INTERNAL', `ffmpeg is still writing ${this.path}`);
+    if (this.piped !== null) {
+      // Encrypted: ffprobe cannot read the file; its plaintext went through here. Complete clusters in durable segments.
+      await this.piped.outcome();
+      return Math.min(await this.muxed.count(), this.framesSent);
+    }
     return Math.min(await this.countPackets(), this.framesSent);
   }
 
@@ -162,6 +186,9 @@ export class TranscodeWriter extends EventEmitter<VideoWriterEvents> implements 
     this.stdin.end();
     const exit = await exitWithin(this.proc, this.finalizeTimeoutMs) ?? await this.proc.stop({ termMs: TERM_MS });
     await this.scanning;
+    // Piped: ffmpeg's last bytes and the file's last segment are written only after it exited.
+    const outputFailure = this.piped === null ? null : await this.piped.outcome();
+    if (outputFailure !== null) this.failure ??= outputFailure;
     await this.muxed.close().catch(() => undefined); // a read-only handle; nothing to lose
     // No file at all (ffmpeg died before its first packet) is a size of 0, not an error.
     const bytes = await stat(this.path).then((s) => s.size, () => 0);
@@ -174,6 +201,12 @@ export class TranscodeWriter extends EventEmitter<VideoWriterEvents> implements 
     }
     return { path: this.path, frames: this.framesCommitted, bytes, framesDropped: this.framesDropped };
   }
+}
+
+function requireStdout(proc: OwnedProcess): Readable {
+  const { stdout } = proc.child;
+  if (stdout === null) throw new ModuleError('INTERNAL', 'ffmpeg child has no stdout');
+  return stdout;
 }
 
 async function refuseExisting(path: string): Promise<void> {
