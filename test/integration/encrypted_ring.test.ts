@@ -9,6 +9,8 @@ import { loadKeyFile } from '../../src/crypto/symmetric_key.js';
 import { verifyEncryptedFile } from '../../src/verify/decrypt_files.js';
 import { readTimingCsv } from '../../src/storage/timing_reader.js';
 import type { FileClosed, FileOpened } from '../../src/events/file_events.js';
+import { ReferenceHost } from '../../src/host/reference_host.js';
+import { generateIdentityFiles } from '../../src/crypto/x25519_keys.js';
 
 interface SegmentJson {
   readonly id: string;
@@ -175,5 +177,22 @@ describe('encrypted segment ring and clips through the module on real ffmpeg', f
     expect(clipClosed.bytes).to.equal(fs.statSync(status.clip.path).size);
     expect(closedOf(status.clip.timing_path)?.kind).to.equal('timing');
     expect(closed.every((event) => event.cameraId !== null && event.trialNumber === null)).to.equal(true);
+  });
+
+  it('refuses to start (an error naming segments.enabled, no ready) with the ring on and only a recipient public key', async () => {
+    const publicKey = generateIdentityFiles(path.join(keys, 'reader'));
+    const host = new ReferenceHost({
+      config: {
+        storage: { base_path: plain }, segments: { enabled: true },
+        encryption: { enabled: true, recipient_public_key: publicKey },
+      },
+    });
+    const started = await host.start().then(() => 'started', (err: unknown) => String(err));
+    expect(started).to.match(/segments/);
+    expect(host.statuses.some((s) => s.status === 'ready')).to.equal(false);
+    const error = host.statuses.find((s) => s.status === 'error');
+    expect(error?.status === 'error' && error.data).to.include({ code: -1002 });
+    await host.stop();
+    expect(filesUnder(plain).filter((file) => file.includes('segments'))).to.deep.equal([]);
   });
 });

@@ -8,6 +8,7 @@ import type { SegmentInfo } from '../segments/segment_files.js';
 import type { PlaintextSource } from '../segments/plaintext_source.js';
 import { PLAIN_RING_FILES, RingAnnouncer, type RingFiles } from '../segments/ring_files.js';
 import type { ReservedFile } from '../name_reserver.js';
+import { plaintextName } from '../sinks/file_sinks.js';
 import { TimingCSVWriter } from '../timing_writer.js';
 import { ClipRejection, inTimeline, overlaps, requestedWindow, segmentRange, type ClipWindow, type WindowFields } from './clip_window.js';
 import { Mp4ClipWriter } from './mp4_writer.js';
@@ -301,9 +302,14 @@ export class ClipService {
     }
   }
 
-  /** `.<final name>.partial-<clip id>`, created exclusively; noted in `temps` for removal. */
+  /**
+   * `.<final name>.partial-<clip id>` (plus `.enc` when encrypting: every file in an encrypted
+   * clips folder ends in `.enc`), created exclusively; noted in `temps` for removal.
+   */
   private async reserveTemp(dir: string, finalPath: string, clipId: string, temps: string[]): Promise<ReservedFile> {
-    const reserved = await this.files.reserver.reserveFile(dir, `.${path.basename(finalPath)}${PARTIAL_MARK}${clipId}`, '');
+    const suffix = this.files.sinks.suffix;
+    const plain = plaintextName(path.basename(finalPath), suffix);
+    const reserved = await this.files.reserver.reserveFile(dir, `.${plain}${PARTIAL_MARK}${clipId}`, suffix);
     temps.push(reserved.path);
     return reserved;
   }
