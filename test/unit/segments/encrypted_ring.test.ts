@@ -1,5 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
@@ -130,6 +130,37 @@ describe('SegmentRing encrypted (fake frames, real files)', function () {
     const { rows, blocks } = await ring.frames(info);
     expect(rows.length).to.equal(info.frames);
     expect(blocks.length).to.equal(info.frames);
+  });
+
+  it('rebuilds its index from .enc files a crash left unfinished: the complete segments of each, rows the authority', async () => {
+    const ring = await open();
+    await feed(ring, 0, 25);
+    const info = ring.openInfo!;
+    const deadline = Date.now() + 2000;
+    while (info.frames < 5 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    await new Promise((resolve) => setTimeout(resolve, 600)); // the timing writer's flush
+    // The files as a kill -9 now would leave them: no last segment in either.
+    const crashed = path.join(dir, 'crashed');
+    await mkdir(crashed);
+    for (const file of [info.videoPath, info.timingPath]) await copyFile(file, path.join(crashed, path.basename(file)));
+    const committed = info.frames;
+    const after = new SegmentRing({
+      dir: crashed, deviceId: 'cam-x', mode: { width: 64, height: 48, fps: 30 }, segmentSeconds: 1,
+      files: ringFilesFor(encryption),
+    });
+    rings.push(after);
+    await after.start();
+    const [rebuilt] = after.list();
+    expect(rebuilt, 'the unfinished segment is indexed').to.not.equal(undefined);
+    expect(rebuilt!.frames).to.be.above(0).and.at.most(committed);
+    const { rows, blocks } = await after.frames(rebuilt!);
+    expect(rows.length).to.equal(rebuilt!.frames);
+    const source = await after.openVideo(rebuilt!);
+    try {
+      for (const [i, block] of blocks.entries()) expect((await source.read(block.offset, block.size)).equals(jpeg(i)), `frame ${i}`).to.equal(true);
+    } finally {
+      await source.close();
+    }
   });
 
   it('refuses a ring that encrypts to a recipient public key: it could never read its segments back', () => {
