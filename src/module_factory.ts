@@ -61,6 +61,9 @@ export function createCamerasModule(host: ModuleHost, options: ModuleOptions = {
     if (!config.http.enabled && !config.segments.enabled) return;
     front = await ModuleHttp.start({
       handle, config, diskGuard: container.resolve(TOKENS.DiskGuard), logger: container.resolve(TOKENS.Logger),
+      // The ring's files go through the same seam as trial files: sinks, lifecycle, key.
+      sinks: container.resolve(TOKENS.FileSinks), lifecycle: container.resolve(TOKENS.FileLifecycle),
+      encryption: container.resolve(TOKENS.Encryption),
     });
     runtime.httpUrl = front.url;
   };

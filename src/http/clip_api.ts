@@ -3,6 +3,7 @@ import type { ResolvedConfig } from '../config/config.js';
 import { silentLogger, type Logger } from '../logging/logger.js';
 import { ClipService } from '../storage/clips/clip_service.js';
 import { SegmentRing, type FrameSource, type StorageReader } from '../storage/segments/segment_ring.js';
+import type { RingFiles } from '../storage/segments/ring_files.js';
 import { thresholdsFrom } from '../storage/storage_policy.js';
 import { clipRoutes } from './clip_routes.js';
 import { createHttpServer, type HttpServer } from './server.js';
@@ -47,6 +48,8 @@ export interface ClipApiOptions {
   /** What /health reports as the camera. */
   readonly camera?: () => Record<string, unknown> | null;
   readonly logger?: Logger;
+  /** How segments and clips meet the disk (the module's sinks, lifecycle, key); default plain, unannounced. */
+  readonly files?: RingFiles;
 }
 
 /**
@@ -78,11 +81,12 @@ export class ClipApi {
       storage: options.diskGuard
         ? { guard: options.diskGuard, thresholds: thresholdsFrom(options.config), checkIntervalMs: options.config.guard.check_interval_ms }
         : null,
-      logger,
+      logger, ...(options.files ? { files: options.files } : {}),
     });
     const clips = new ClipService({
       ring, clipsDir: settings.clipsDir, deviceId: options.stableId, mode: () => ring.mode,
       maxQueuedJobs: settings.clipQueueMax, defaultMaxWaitMs: settings.clipMaxWaitMs, logger,
+      ...(options.files ? { files: options.files } : {}),
     });
     await clips.start();
     await ring.start();

@@ -1,7 +1,13 @@
 import type { ResolvedConfig } from '../config/config.js';
 import type { Logger } from '../logging/logger.js';
 import type { CamerasModuleHandle } from '../module_factory.js';
+import type { EncryptionSettings } from '../crypto/encryption_config.js';
+import type { FileLifecycle } from '../storage/file_lifecycle.js';
+import { NameReserver } from '../storage/name_reserver.js';
+import type { RingReadKey } from '../storage/segments/plaintext_source.js';
+import { ringReadKeyFor, type RingFiles } from '../storage/segments/ring_files.js';
 import type { StorageReader } from '../storage/segments/segment_ring.js';
+import type { FileSinks } from '../storage/sinks/file_sinks.js';
 import { moduleViewSource } from '../view/module_view_source.js';
 import { registerViewRoutes } from '../view/view_routes.js';
 import { ClipApi } from './clip_api.js';
@@ -13,6 +19,12 @@ export interface ModuleHttpDeps {
   readonly config: ResolvedConfig;
   readonly diskGuard: StorageReader;
   readonly logger: Logger;
+  /** The module's file sinks (DI FileSinks): ring segments and clips are written through them. */
+  readonly sinks: FileSinks;
+  /** The module's file lifecycle (DI FileLifecycle): ring and clip files announce themselves there. */
+  readonly lifecycle: FileLifecycle;
+  /** The module's encryption (DI Encryption): the key the ring reads its encrypted segments with. */
+  readonly encryption: EncryptionSettings;
 }
 
 /** Owner name of the ring's listener on the module bus. */
@@ -29,14 +41,21 @@ export class ModuleHttp {
   private ringCamera: string | null = null;
   private ringChanges: Promise<void> = Promise.resolve();
 
-  private constructor(private readonly deps: ModuleHttpDeps, private server: HttpServer | null) {}
+  private readonly reserver = new NameReserver();
+
+  private constructor(
+    private readonly deps: ModuleHttpDeps,
+    private server: HttpServer | null,
+    /** Resolved at start: a ring that could not read its own encrypted segments is refused there. */
+    private readonly readKey: RingReadKey,
+  ) {}
 
   get url(): string | null {
     return this.server?.url ?? null;
   }
 
   static async start(deps: ModuleHttpDeps): Promise<ModuleHttp> {
-    const front = new ModuleHttp(deps, null);
+    const front = new ModuleHttp(deps, null, deps.config.segments.enabled ? ringReadKeyFor(deps.encryption) : null);
     if (deps.config.segments.enabled) {
       deps.handle.events.on('status', RING_OWNER, (message) => {
         if (message.status === 'device_ready' || message.status === 'device_released') front.queueRingChange();
@@ -91,8 +110,13 @@ export class ModuleHttp {
     this.ringApi = await ClipApi.start({
       config: this.deps.handle.runtime.currentConfig, stableId: camera.identity.stableId, mode: { width, height, fps },
       source: this.deps.handle.runtime.channel.hub, diskGuard: this.deps.diskGuard, http: false, logger: this.deps.logger,
+      files: this.ringFiles(camera.cameraId),
     });
     this.ringCamera = camera.identity.stableId;
+  }
+
+  private ringFiles(cameraId: string): RingFiles {
+    return { sinks: this.deps.sinks, reserver: this.reserver, lifecycle: this.deps.lifecycle, readKey: this.readKey, cameraId };
   }
 
   private async stopRing(): Promise<void> {

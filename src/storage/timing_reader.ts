@@ -21,7 +21,11 @@ type RawRow = Record<(typeof TIMING_COLUMNS)[number], string>;
 
 /** Reads a timing CSV written by TimingCSVWriter (tests, demo, analysis helpers). */
 export async function readTimingCsv(path: string): Promise<TimingCsvRow[]> {
-  const text = await readFile(path, 'utf8');
+  return parseTimingCsv(await readFile(path, 'utf8'), path);
+}
+
+/** Parses the text of a timing CSV; `path` names it in errors. */
+export function parseTimingCsv(text: string, path: string): TimingCsvRow[] {
   const parsed = Papa.parse<RawRow>(text, { header: true, skipEmptyLines: true, dynamicTyping: false });
   if (parsed.errors.length > 0) {
     const first = parsed.errors[0]!;

@@ -1,10 +1,14 @@
-import { link, mkdir, open, readdir, realpath, unlink, type FileHandle } from 'node:fs/promises';
+import { link, mkdir, readdir, realpath, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { errnoCode } from '../../errors/errno.js';
 import { silentLogger, type Logger } from '../../logging/logger.js';
 import { PtsClock } from '../mkv/pts_clock.js';
 import type { SegmentRing } from '../segments/segment_ring.js';
 import type { SegmentInfo } from '../segments/segment_files.js';
+import type { PlaintextSource } from '../segments/plaintext_source.js';
+import { PLAIN_RING_FILES, RingAnnouncer, type RingFiles } from '../segments/ring_files.js';
+import type { ReservedFile } from '../name_reserver.js';
+import { plaintextName } from '../sinks/file_sinks.js';
 import { TimingCSVWriter } from '../timing_writer.js';
 import { ClipRejection, inTimeline, overlaps, requestedWindow, segmentRange, type ClipWindow, type WindowFields } from './clip_window.js';
 import { Mp4ClipWriter } from './mp4_writer.js';
@@ -55,6 +59,8 @@ export interface ClipServiceOptions {
   readonly logger?: Logger;
   /** Called before each batch of frames is written (tests slow a job down with it). */
   readonly onBatch?: (job: ClipJob) => Promise<void>;
+  /** Names, sinks (clips `.enc` when encrypting), lifecycle; the ring's own by default. */
+  readonly files?: RingFiles;
 }
 
 export const CLIP_DEFAULTS = { maxQueuedJobs: 16, defaultMaxWaitMs: 30_000, maxWaitMsLimit: 600_000, historyMax: 1000 } as const;
@@ -92,9 +98,13 @@ export class ClipService {
   private idle: Promise<void> = Promise.resolve();
   private wakeIdle: (() => void) | null = null;
   private closed = false;
+  private readonly files: RingFiles;
+  private readonly announcer: RingAnnouncer;
 
   constructor(private readonly options: ClipServiceOptions) {
     this.logger = options.logger ?? silentLogger;
+    this.files = options.files ?? PLAIN_RING_FILES;
+    this.announcer = new RingAnnouncer(this.files, this.logger);
   }
 
   get clipsDir(): string {
@@ -145,7 +155,8 @@ export class ClipService {
     const windowStartMs = requested.startEpochMs ?? ring.timebase.ptsToEpochMs(requested.startPtsNs!) ?? candidates[0]!.firstEpochMs;
     const stem = this.stemFor(body.filename ?? null, label, windowStartMs, clipId);
     const job: ClipJob = {
-      clipId, status: 'queued', path: path.join(outDir, `${stem}.mp4`), timingPath: path.join(outDir, `${stem}_timing.csv`),
+      clipId, status: 'queued', path: path.join(outDir, `${stem}.mp4${this.files.sinks.suffix}`),
+      timingPath: path.join(outDir, `${stem}_timing.csv${this.files.sinks.suffix}`),
       message: null, frames: 0, firstPtsNs: null, lastPtsNs: null, label, mode: requested.window.mode, window: requested.window,
       startPtsNs: requested.startPtsNs, stopPtsNs: requested.stopPtsNs, startEpochMs: requested.startEpochMs, stopEpochMs: requested.stopEpochMs,
       submittedMs: Date.now(), finishedMs: null,
@@ -216,14 +227,23 @@ export class ClipService {
     const pinned = new Set<string>();
     const ring = this.options.ring;
     const dir = path.dirname(job.path);
-    const tmpVideo = path.join(dir, `.${path.basename(job.path)}${PARTIAL_MARK}${job.clipId}`);
-    const tmpTiming = path.join(dir, `.${path.basename(job.timingPath)}${PARTIAL_MARK}${job.clipId}`);
+    const { sinks } = this.files;
+    const temps: string[] = [];
     let video: Mp4ClipWriter | null = null;
     let timing: TimingCSVWriter | null = null;
-    const handles = new Map<string, FileHandle>();
+    let announced = false;
+    const sources = new Map<string, PlaintextSource>();
     try {
-      video = await Mp4ClipWriter.create(tmpVideo, this.options.mode());
-      timing = await TimingCSVWriter.open(tmpTiming, { trial: 0, deviceId: this.options.deviceId, label: job.label });
+      // Temp names created exclusively next to the final ones (an encrypted temp file is linked as is).
+      const tmpVideo = await this.reserveTemp(dir, job.path, job.clipId, temps);
+      const tmpTiming = await this.reserveTemp(dir, job.timingPath, job.clipId, temps);
+      video = await Mp4ClipWriter.create(tmpVideo.path, this.options.mode(), await sinks.open(tmpVideo.path, tmpVideo.handle, 'clip'));
+      timing = await TimingCSVWriter.open(tmpTiming.path, {
+        trial: 0, deviceId: this.options.deviceId, label: job.label, file: await sinks.open(tmpTiming.path, tmpTiming.handle, 'timing'),
+      });
+      this.announcer.opened(job.path, 'clip');
+      this.announcer.opened(job.timingPath, 'timing');
+      announced = true;
       const progress = new Map<string, number>();
       const clock = new PtsClock();
       const deadline = job.submittedMs + maxWaitMs;
@@ -237,7 +257,7 @@ export class ClipService {
             pinned.add(segment.id);
             releases.push(ring.acquire([segment.id]));
           }
-          await this.cutFrom(job, segment, progress, clock, video, timing, handles);
+          await this.cutFrom(job, segment, progress, clock, video, timing, sources);
         }
         const end = this.windowEndIn(job.window, newest);
         if (newestPts !== null && end !== null && newestPts >= end) break;
@@ -248,30 +268,50 @@ export class ClipService {
       await video.finish();
       await timing.close();
       timing = null;
-      await linkIntoPlace(tmpTiming, job.timingPath);
+      await linkIntoPlace(tmpTiming.path, job.timingPath);
       try {
-        await linkIntoPlace(tmpVideo, job.path);
+        await linkIntoPlace(tmpVideo.path, job.path);
       } catch (err) {
         await unlink(job.timingPath).catch(() => undefined); // ours, linked a moment ago: no clip, no timing file
         throw err;
       }
       job.status = 'done';
+      const facts = { frames: job.frames, firstSensorTimestampNs: job.firstPtsNs, lastSensorTimestampNs: job.lastPtsNs };
+      await this.announcer.closed(job.path, 'clip', facts);
+      await this.announcer.closed(job.timingPath, 'timing', facts);
     } catch (err) {
       job.status = 'error';
       job.message = err instanceof Error ? err.message : String(err);
       this.logger.warn('clips: job failed', { clip_id: job.clipId, error: job.message });
       await video?.close().catch(() => undefined);
       await timing?.close().catch(() => undefined);
+      if (announced) {
+        const none = { frames: 0, firstSensorTimestampNs: null, lastSensorTimestampNs: null, removed: true } as const;
+        await this.announcer.closed(job.path, 'clip', none);
+        await this.announcer.closed(job.timingPath, 'timing', none);
+      }
     } finally {
       job.finishedMs = Date.now();
-      for (const handle of handles.values()) await handle.close().catch(() => undefined);
-      for (const file of [tmpVideo, tmpTiming]) {
+      for (const source of sources.values()) await source.close().catch(() => undefined);
+      for (const file of temps) {
         await unlink(file).catch((err: unknown) => {
           if (errnoCode(err) !== 'ENOENT') this.logger.warn('clips: temp file not removed', { file, error: String(err) });
         });
       }
       for (const done of releases) done();
     }
+  }
+
+  /**
+   * `.<final name>.partial-<clip id>` (plus `.enc` when encrypting: every file in an encrypted
+   * clips folder ends in `.enc`), created exclusively; noted in `temps` for removal.
+   */
+  private async reserveTemp(dir: string, finalPath: string, clipId: string, temps: string[]): Promise<ReservedFile> {
+    const suffix = this.files.sinks.suffix;
+    const plain = plaintextName(path.basename(finalPath), suffix);
+    const reserved = await this.files.reserver.reserveFile(dir, `.${plain}${PARTIAL_MARK}${clipId}`, suffix);
+    temps.push(reserved.path);
+    return reserved;
   }
 
   /** The segment of the current timeline with the latest frame (whose lastPtsNs says how far recording got). */
@@ -288,7 +328,7 @@ export class ClipService {
   /** Appends the segment's frames in the window that this job has not looked at yet. */
   private async cutFrom(
     job: ClipJob, segment: SegmentInfo, progress: Map<string, number>, clock: PtsClock,
-    video: Mp4ClipWriter, timing: TimingCSVWriter, handles: Map<string, FileHandle>,
+    video: Mp4ClipWriter, timing: TimingCSVWriter, sources: Map<string, PlaintextSource>,
   ): Promise<void> {
     const range = segmentRange(job.window, segment);
     if (range === null) return;
@@ -300,16 +340,16 @@ export class ClipService {
     const flush = async (): Promise<void> => {
       if (batch.length === 0) return;
       await this.options.onBatch?.(job);
-      let handle = handles.get(segment.id);
-      if (handle === undefined) {
-        handle = await open(segment.videoPath, 'r');
-        handles.set(segment.id, handle);
+      let source = sources.get(segment.id);
+      if (source === undefined) {
+        // Plain, or decrypted segment by segment as the frames are read (nothing decrypted lands on disk).
+        source = await this.options.ring.openVideo(segment);
+        sources.set(segment.id, source);
       }
       const frames: Array<{ data: Buffer; pts: number }> = [];
       for (const { row, block } of batch) {
-        const data = Buffer.allocUnsafe(block.size);
-        const { bytesRead } = await handle.read(data, 0, block.size, block.offset);
-        if (bytesRead !== block.size) throw new Error(`segment ${segment.id}: short read at ${block.offset}`);
+        const data = await source.read(block.offset, block.size);
+        if (data.length !== block.size) throw new Error(`segment ${segment.id}: short read at ${block.offset}`);
         // Same timeline: a constant offset, so clip pts keep the sensor spacing exactly.
         const timelineNs = row.sensorTimestampNs + (inTimeline(segment, job.window.timelineOffsetNs) && job.window.timelineOffsetNs !== null ? job.window.timelineOffsetNs : offset);
         frames.push({ data, pts: clock.next(timelineNs) });

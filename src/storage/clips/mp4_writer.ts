@@ -1,4 +1,5 @@
-import { open, type FileHandle } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
+import { skipBytes, type WritableFile } from '../mkv/writable_file.js';
 
 /** ms: the same pts unit as every Matroska file and timing CSV of this module. */
 export const MP4_TIMESCALE = 1000;
@@ -31,7 +32,7 @@ function u16s(...values: number[]): Buffer {
 
 const MATRIX = u32s(0x00010000, 0, 0, 0, 0x00010000, 0, 0, 0, 0x40000000);
 const FTYP = box('ftyp', Buffer.from('isom', 'latin1'), u32s(0x200), Buffer.from('isomiso2mp41', 'latin1'));
-/** 64-bit mdat header: size 1, then the real size once known. */
+/** 64-bit mdat header: size 1, then the real size (known: each mdat holds one batch). */
 const MDAT_HEADER_LENGTH = 16;
 
 /** MPEG-4 descriptor: tag, one length byte (all ours are < 128 bytes), payload. */
@@ -58,78 +59,67 @@ export interface Mp4TrackInfo {
 }
 
 /**
- * An MP4 holding MJPEG frames exactly as given (stream copy), written by node: ftyp, one
- * mdat that frames are appended to, and the moov (one chunk; every sample a sync sample)
- * once the last frame is in. Sample times are the pts passed in, in ms. The file is
- * created exclusively ('wx'); it is the caller's temp name until complete.
+ * An MP4 holding MJPEG frames exactly as given (stream copy), written by node strictly
+ * front to back, so an append-only (encrypted) file can hold it: ftyp, then one mdat per
+ * append() (one chunk: its size is known when it is written), and the moov once the last
+ * frame is in. Only the index (sizes, pts, chunk offsets) is kept in memory, never frames.
+ * Sample times are the pts passed in, in ms. The file is the caller's temp name until complete.
  */
 export class Mp4ClipWriter {
   private readonly sizes: number[] = [];
   private readonly pts: number[] = [];
-  private position = FTYP.length + MDAT_HEADER_LENGTH;
+  /** Per chunk: where its first frame starts in the file, and how many frames it holds. */
+  private readonly chunks: Array<{ offset: number; frames: number }> = [];
+  private position = 0;
   private closed = false;
 
-  private constructor(readonly path: string, private readonly file: FileHandle, private readonly track: Mp4TrackInfo) {}
+  private constructor(readonly path: string, private readonly file: WritableFile, private readonly track: Mp4TrackInfo) {}
 
-  static async create(path: string, track: Mp4TrackInfo): Promise<Mp4ClipWriter> {
-    const file = await open(path, 'wx');
+  /** Into `file` (a reserved file from the sinks), or a new file created exclusively ('wx'). */
+  static async create(path: string, track: Mp4TrackInfo, file?: WritableFile): Promise<Mp4ClipWriter> {
+    const target = file ?? (await open(path, 'wx'));
+    const writer = new Mp4ClipWriter(path, target, track);
     try {
-      const mdatHead = Buffer.alloc(MDAT_HEADER_LENGTH);
-      mdatHead.writeUInt32BE(1, 0);
-      mdatHead.write('mdat', 4, 'latin1');
-      await file.writev([FTYP, mdatHead], 0);
+      await writer.appendBytes([FTYP]);
     } catch (err) {
-      await file.close().catch(() => undefined);
+      await target.close().catch(() => undefined);
       throw err;
     }
-    return new Mp4ClipWriter(path, file, track);
+    return writer;
   }
 
   get frames(): number {
     return this.sizes.length;
   }
 
-  /** Appends frames; each pts (ms) must be above the previous one. */
+  /** Appends frames as one chunk; each pts (ms) must be above the previous one. */
   async append(frames: ReadonlyArray<{ readonly data: Buffer; readonly pts: number }>): Promise<void> {
     if (frames.length === 0) return;
+    let previous = this.pts.at(-1);
     for (const frame of frames) {
-      const previous = this.pts.at(-1);
       if (previous !== undefined && frame.pts <= previous) throw new Error(`pts ${frame.pts} does not follow ${previous}`);
+      previous = frame.pts;
+    }
+    const payload = frames.reduce((sum, frame) => sum + frame.data.length, 0);
+    const mdatHead = Buffer.alloc(MDAT_HEADER_LENGTH);
+    mdatHead.writeUInt32BE(1, 0);
+    mdatHead.write('mdat', 4, 'latin1');
+    mdatHead.writeBigUInt64BE(BigInt(MDAT_HEADER_LENGTH + payload), 8);
+    const offset = this.position + MDAT_HEADER_LENGTH;
+    await this.appendBytes([mdatHead, ...frames.map((frame) => frame.data)]);
+    this.chunks.push({ offset, frames: frames.length });
+    for (const frame of frames) {
       this.pts.push(frame.pts);
       this.sizes.push(frame.data.length);
     }
-    let buffers = frames.map((frame) => frame.data);
-    let total = buffers.reduce((sum, buffer) => sum + buffer.length, 0);
-    while (total > 0) {
-      const { bytesWritten } = await this.file.writev(buffers, this.position);
-      if (bytesWritten <= 0) throw new Error('writev made no progress');
-      this.position += bytesWritten;
-      total -= bytesWritten;
-      let skip = bytesWritten;
-      const rest: Buffer[] = [];
-      for (const buffer of buffers) {
-        if (skip >= buffer.length) {
-          skip -= buffer.length;
-          continue;
-        }
-        rest.push(skip > 0 ? buffer.subarray(skip) : buffer);
-        skip = 0;
-      }
-      buffers = rest;
-    }
   }
 
-  /** Writes the index, syncs and closes. Resolves with the frames and the file's size. */
+  /** Writes the index, syncs and closes. Resolves with the frames and the (plaintext) size. */
   async finish(): Promise<{ frames: number; bytes: number }> {
-    const mdatSize = this.position - FTYP.length;
-    const size = Buffer.alloc(8);
-    size.writeBigUInt64BE(BigInt(mdatSize), 0);
-    const moov = this.moov();
-    await this.writeAt(size, FTYP.length + 8);
-    await this.writeAt(moov, this.position);
+    await this.appendBytes([this.moov()]);
     await this.file.sync();
     await this.close();
-    return { frames: this.sizes.length, bytes: this.position + moov.length };
+    return { frames: this.sizes.length, bytes: this.position };
   }
 
   async close(): Promise<void> {
@@ -138,12 +128,16 @@ export class Mp4ClipWriter {
     await this.file.close();
   }
 
-  private async writeAt(buffer: Buffer, position: number): Promise<void> {
-    let done = 0;
-    while (done < buffer.length) {
-      const { bytesWritten } = await this.file.write(buffer, done, buffer.length - done, position + done);
-      if (bytesWritten <= 0) throw new Error('write made no progress');
-      done += bytesWritten;
+  /** Writes at the end, continuing after short writes. */
+  private async appendBytes(buffers: Buffer[]): Promise<void> {
+    let rest = buffers;
+    let total = rest.reduce((sum, buffer) => sum + buffer.length, 0);
+    while (total > 0) {
+      const { bytesWritten } = await this.file.writev(rest, this.position);
+      if (bytesWritten <= 0) throw new Error('writev made no progress');
+      this.position += bytesWritten;
+      total -= bytesWritten;
+      rest = skipBytes(rest, bytesWritten);
     }
   }
 
@@ -164,10 +158,7 @@ export class Mp4ClipWriter {
     const seconds = duration / MP4_TIMESCALE;
     const avgBitrate = seconds > 0 ? Math.min(0xffffffff, Math.round((totalBytes * 8) / seconds)) : 0;
     const maxBitrate = Math.min(0xffffffff, Math.round(maxFrame * 8 * fps));
-    const dataStart = FTYP.length + MDAT_HEADER_LENGTH;
-    const chunkOffset = dataStart > 0xffffffff
-      ? fullBox('co64', 0, 0, u32s(1), (() => { const b = Buffer.alloc(8); b.writeBigUInt64BE(BigInt(dataStart)); return b; })())
-      : fullBox('stco', 0, 0, u32s(1, dataStart));
+    const chunkOffset = chunkOffsets(this.chunks.map((chunk) => chunk.offset));
     const compressor = Buffer.alloc(32);
     const visualEntry = box('mp4v',
       Buffer.alloc(6), u16s(1), // reserved, data_reference_index
@@ -177,7 +168,7 @@ export class Mp4ClipWriter {
     const stbl = box('stbl',
       fullBox('stsd', 0, 0, u32s(1), visualEntry),
       fullBox('stts', 0, 0, u32s(runs.length, ...runs.flat())),
-      fullBox('stsc', 0, 0, u32s(count === 0 ? 0 : 1, ...(count === 0 ? [] : [1, count, 1]))),
+      fullBox('stsc', 0, 0, ...sampleToChunk(this.chunks.map((chunk) => chunk.frames))),
       fullBox('stsz', 0, 0, u32s(0, count, ...this.sizes)),
       chunkOffset);
     const minf = box('minf',
@@ -192,4 +183,21 @@ export class Mp4ClipWriter {
     const mvhd = fullBox('mvhd', 0, 0, u32s(0, 0, MP4_TIMESCALE, duration, 0x00010000), u16s(0x0100, 0), u32s(0, 0), MATRIX, u32s(0, 0, 0, 0, 0, 0, 2));
     return box('moov', mvhd, box('trak', tkhd, mdia));
   }
+}
+
+/** stco, or co64 once a chunk starts beyond 4 GiB. */
+function chunkOffsets(offsets: readonly number[]): Buffer {
+  if (offsets.every((offset) => offset <= 0xffffffff)) return fullBox('stco', 0, 0, u32s(offsets.length, ...offsets));
+  const wide = Buffer.alloc(offsets.length * 8);
+  offsets.forEach((offset, i) => wide.writeBigUInt64BE(BigInt(offset), i * 8));
+  return fullBox('co64', 0, 0, u32s(offsets.length), wide);
+}
+
+/** stsc entries (first chunk, samples per chunk, description 1), one per run of equal chunks. */
+function sampleToChunk(framesPerChunk: readonly number[]): Buffer[] {
+  const entries: number[] = [];
+  framesPerChunk.forEach((frames, i) => {
+    if (entries.length === 0 || entries[entries.length - 2] !== frames) entries.push(i + 1, frames, 1);
+  });
+  return [u32s(entries.length / 3, ...entries)];
 }

@@ -1,4 +1,4 @@
-import { open } from 'node:fs/promises';
+import { openPlaintext, type RingReadKey } from './plaintext_source.js';
 
 /** Where one frame's bytes lie in a Matroska file this module wrote, and its block time. */
 export interface BlockRef {
@@ -54,24 +54,27 @@ function readSize(buffer: Buffer, at: number, available: number): Vint | null {
  * walks element heads only (a 16-byte read each), entering the Segment and the unknown-size
  * Clusters and skipping everything else. It can be resumed on a file still being written:
  * an element that does not fit in the file yet ends the scan until the next call, so only
- * frames completely on disk are listed.
+ * frames completely on disk are listed. A `.enc` file is read through its decryptor (`key`):
+ * offsets are plaintext offsets, and only authenticated bytes count as written.
  */
 export class MatroskaBlockScanner {
   readonly blocks: BlockRef[] = [];
   private position = 0;
   private clusterTimeMs = 0;
 
-  constructor(readonly path: string) {}
+  constructor(readonly path: string, private readonly key: RingReadKey = null) {}
 
   /** Scans on until `wanted` frames are known or the written part of the file ends; returns the frames known. */
   async scan(wanted = Number.POSITIVE_INFINITY): Promise<number> {
     if (this.blocks.length >= wanted) return this.blocks.length;
-    const file = await open(this.path, 'r');
+    const file = await openPlaintext(this.path, this.key);
     try {
-      const fileSize = (await file.stat()).size;
-      const head = Buffer.alloc(HEAD_BYTES);
+      const fileSize = await file.readableBytes();
       while (this.blocks.length < wanted && this.position < fileSize) {
-        const { bytesRead } = await file.read(head, 0, HEAD_BYTES, this.position);
+        const read = await file.read(this.position, HEAD_BYTES);
+        const bytesRead = read.length;
+        const head = Buffer.alloc(HEAD_BYTES); // zero-padded as a short read used to leave it
+        read.copy(head);
         const id = readId(head, 0, bytesRead);
         const size = id === null ? null : readSize(head, id.length, bytesRead);
         if (id === null || size === null) break;

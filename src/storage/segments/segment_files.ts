@@ -2,7 +2,9 @@ import { readdir, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from '../../logging/logger.js';
 import { errnoCode } from '../../errors/errno.js';
-import { readTimingCsv } from '../timing_reader.js';
+import { parseTimingCsv } from '../timing_reader.js';
+import { ENCRYPTED_SUFFIX } from '../sinks/file_sinks.js';
+import { readPlaintextText, type RingReadKey } from './plaintext_source.js';
 
 /** One frame of a segment as its timing row tells it. */
 export interface FrameRow {
@@ -48,8 +50,9 @@ export function segmentStem(epochMs: number, suffix = 0): string {
   return `${SEGMENT_PREFIX}${stamp}${suffix > 0 ? `_${suffix}` : ''}`;
 }
 
-export function segmentPaths(dir: string, stem: string): { videoPath: string; timingPath: string } {
-  return { videoPath: path.join(dir, `${stem}${SEGMENT_VIDEO_EXT}`), timingPath: path.join(dir, `${stem}${SEGMENT_TIMING_SUFFIX}`) };
+/** `suffix`: what the file sinks add ('.enc' when encrypting). */
+export function segmentPaths(dir: string, stem: string, suffix = ''): { videoPath: string; timingPath: string } {
+  return { videoPath: path.join(dir, `${stem}${SEGMENT_VIDEO_EXT}${suffix}`), timingPath: path.join(dir, `${stem}${SEGMENT_TIMING_SUFFIX}${suffix}`) };
 }
 
 const NS_PER_S = 1_000_000_000n;
@@ -67,9 +70,13 @@ export function nsToEpochMs(ns: bigint): number {
   return Number(ns / 1000n) / 1000;
 }
 
-/** The rows of a segment's timing file, as frames. */
-export async function readSegmentRows(timingPath: string): Promise<FrameRow[]> {
-  const rows = await readTimingCsv(timingPath);
+/**
+ * The rows of a segment's timing file, as frames; a `.enc` file is decrypted as it is read.
+ * Of a file cut by a crash, only complete rows count (its last segment may be missing).
+ */
+export async function readSegmentRows(timingPath: string, key: RingReadKey = null): Promise<FrameRow[]> {
+  const text = await readPlaintextText(timingPath, key);
+  const rows = parseTimingCsv(text.slice(0, text.lastIndexOf('\n') + 1), timingPath);
   return rows.map((row) => ({
     sensorTimestampNs: row.sensorTimestampNs,
     unixNs: decimalSecondsToNs(row.recordTimeUnix),
@@ -117,18 +124,22 @@ async function removeQuietly(file: string, logger: Logger): Promise<void> {
  * created) or without its timing file is removed with a log line; after a crash the rows
  * are the authority (the video may hold a few more frames than were committed to the CSV).
  */
-export async function rebuildIndex(dir: string, logger: Logger): Promise<SegmentInfo[]> {
+export async function rebuildIndex(dir: string, logger: Logger, key: RingReadKey = null): Promise<SegmentInfo[]> {
   const names = await readdir(dir);
-  const stems = names
-    .filter((name) => name.endsWith(SEGMENT_VIDEO_EXT) && SEGMENT_NAME.test(name.slice(0, -SEGMENT_VIDEO_EXT.length)))
-    .map((name) => name.slice(0, -SEGMENT_VIDEO_EXT.length))
-    .sort();
+  // Plain and encrypted segments alike (encryption may have been switched on or off between runs).
+  const found = names.flatMap((name) => {
+    const suffix = name.endsWith(ENCRYPTED_SUFFIX) ? ENCRYPTED_SUFFIX : '';
+    const plain = name.slice(0, name.length - suffix.length);
+    if (!plain.endsWith(SEGMENT_VIDEO_EXT)) return [];
+    const stem = plain.slice(0, -SEGMENT_VIDEO_EXT.length);
+    return SEGMENT_NAME.test(stem) ? [{ stem, suffix }] : [];
+  }).sort((a, b) => (a.stem < b.stem ? -1 : a.stem > b.stem ? 1 : 0));
   const segments: SegmentInfo[] = [];
-  for (const stem of stems) {
-    const paths = segmentPaths(dir, stem);
+  for (const { stem, suffix } of found) {
+    const paths = segmentPaths(dir, stem, suffix);
     let rows: FrameRow[] = [];
     try {
-      rows = names.includes(path.basename(paths.timingPath)) ? await readSegmentRows(paths.timingPath) : [];
+      rows = names.includes(path.basename(paths.timingPath)) ? await readSegmentRows(paths.timingPath, key) : [];
     } catch (err) {
       logger.warn('segments: unreadable timing file, segment discarded', { file: paths.timingPath, error: String(err) });
     }

@@ -8,14 +8,18 @@ import { toModuleError, type ModuleError } from '../../errors/codes.js';
 import { silentLogger, type Logger } from '../../logging/logger.js';
 import type { DiskReading } from '../disk_guard.js';
 import { MatroskaWriter } from '../mkv/matroska_writer.js';
+import { removeAll, type ReservedFile } from '../name_reserver.js';
+import { expectedVideoBytesPerSecond } from '../sinks/segment_choice.js';
 import type { StorageThresholds } from '../storage_policy.js';
 import { TimingCSVWriter } from '../timing_writer.js';
 import { MatroskaBlockScanner, type BlockRef } from './mkv_blocks.js';
 import {
-  nsToEpochMs, readSegmentRows, rebuildIndex, removeSegmentFiles, segmentPaths, segmentStem,
+  nsToEpochMs, readSegmentRows, rebuildIndex, removeSegmentFiles, segmentPaths, segmentStem, SEGMENT_TIMING_SUFFIX, SEGMENT_VIDEO_EXT,
   type FrameRow, type SegmentInfo,
 } from './segment_files.js';
 import { TimebaseEstimator, type TimebaseReport } from './timebase.js';
+import { openPlaintext, type PlaintextSource } from './plaintext_source.js';
+import { PLAIN_RING_FILES, RingAnnouncer, type RingFiles } from './ring_files.js';
 
 /** What the ring needs of the frame hub: FrameHub itself, or anything that subscribes alike. */
 export type FrameSource = Pick<FrameHub, 'subscribe'>;
@@ -43,6 +47,8 @@ export interface SegmentRingOptions {
   readonly logger?: Logger;
   /** Wall clock in epoch ms (retention by age). */
   readonly now?: () => number;
+  /** Names, sinks (plain or encrypted), lifecycle and read key (default: plain, unannounced). */
+  readonly files?: RingFiles;
 }
 
 export type RingState = 'stopped' | 'running' | 'paused_storage';
@@ -118,11 +124,15 @@ export class SegmentRing extends EventEmitter<SegmentRingEvents> {
   private lastStorageCheckMs = 0;
   private lastStorageLevel: DiskReading['level'] = 'ok';
   private framesDropped = 0;
+  private readonly files: RingFiles;
+  private readonly announcer: RingAnnouncer;
 
   constructor(private readonly options: SegmentRingOptions) {
     super();
     this.dir = options.dir;
     this.logger = options.logger ?? silentLogger;
+    this.files = options.files ?? PLAIN_RING_FILES;
+    this.announcer = new RingAnnouncer(this.files, this.logger);
     this.modeNow = options.mode;
     const seconds = options.segmentSeconds ?? RING_DEFAULTS.segmentSeconds;
     this.segmentNs = BigInt(Math.round(seconds * 1e9));
@@ -147,7 +157,7 @@ export class SegmentRing extends EventEmitter<SegmentRingEvents> {
   async start(): Promise<void> {
     if (this.stateNow !== 'stopped') return;
     await mkdir(this.dir, { recursive: true });
-    this.segments = await rebuildIndex(this.dir, this.logger);
+    this.segments = await rebuildIndex(this.dir, this.logger, this.files.readKey);
     await this.applyRetention();
     this.setState('running', null);
     this.retentionTimer = setInterval(() => void this.applyRetention(), RETENTION_TIMER_MS);
@@ -234,7 +244,7 @@ export class SegmentRing extends EventEmitter<SegmentRingEvents> {
     const rows = await this.rowsOf(segment);
     let scanner = this.scanners.get(segment.id);
     if (scanner === undefined) {
-      scanner = new MatroskaBlockScanner(segment.videoPath);
+      scanner = new MatroskaBlockScanner(segment.videoPath, this.files.readKey);
       this.scanners.set(segment.id, scanner);
     }
     const found = await scanner.scan(rows.length);
@@ -248,12 +258,17 @@ export class SegmentRing extends EventEmitter<SegmentRingEvents> {
     return { rows: rows.slice(0, count), blocks };
   }
 
+  /** The segment's video read by plaintext offset (decrypted as read when encrypted); the caller closes it. */
+  openVideo(segment: SegmentInfo): Promise<PlaintextSource> {
+    return openPlaintext(segment.videoPath, this.files.readKey);
+  }
+
   private async rowsOf(segment: SegmentInfo): Promise<readonly FrameRow[]> {
     const live = this.liveRows.get(segment.id);
     if (live !== undefined) return live.slice(0, segment.frames);
     const cached = this.rowsCache.get(segment.id);
     if (cached !== undefined) return cached;
-    const rows = await readSegmentRows(segment.timingPath);
+    const rows = await readSegmentRows(segment.timingPath, this.files.readKey);
     this.rowsCache.set(segment.id, rows);
     if (this.rowsCache.size > ROWS_CACHE) this.rowsCache.delete(this.rowsCache.keys().next().value!);
     return rows;
@@ -295,45 +310,60 @@ export class SegmentRing extends EventEmitter<SegmentRingEvents> {
   private async openSegment(frame: CapturedFrame): Promise<OpenSegment> {
     const unixNs = toMicros(frame.arrival.unixNs);
     const epochMs = nsToEpochMs(unixNs);
-    for (let suffix = 0; ; suffix += 1) {
-      const id = segmentStem(epochMs, suffix);
-      if (this.segments.some((segment) => segment.id === id)) continue;
-      const paths = segmentPaths(this.dir, id);
-      let writer: MatroskaWriter;
-      try {
-        writer = await MatroskaWriter.open({ path: paths.videoPath, ...this.modeNow, queueMaxFrames: this.options.queueMaxFrames ?? RING_DEFAULTS.queueMaxFrames });
-      } catch (err) {
-        if (suffix < 100 && errnoCode((err as { cause?: unknown }).cause) === 'EEXIST') continue;
-        throw err;
+    const { sinks, reserver } = this.files;
+    const known = new Set(this.segments.map((segment) => segment.id));
+    // The reserver skips names taken on disk; the index may know one more (plain vs .enc).
+    const free: string[] = [];
+    let next = 0;
+    const candidate = (attempt: number): string => {
+      while (free.length < attempt) {
+        const stem = segmentStem(epochMs, next);
+        next += 1;
+        if (!known.has(stem)) free.push(stem);
       }
-      let timing: TimingCSVWriter;
-      try {
-        timing = await TimingCSVWriter.open(paths.timingPath, {
-          trial: 0, deviceId: this.options.deviceId, label: null, flushIntervalMs: TIMING_FLUSH_MS,
-          onError: (error) => this.logger.warn('segments: timing file failed', { file: paths.timingPath, error: error.message }),
-        });
-      } catch (err) {
-        await writer.close().catch(() => undefined);
-        await removeSegmentFiles({ ...paths } as SegmentInfo, this.logger);
-        throw err;
-      }
-      const info: SegmentInfo = {
-        id, ...paths, open: true,
-        firstPtsNs: frame.sensorTimestampNs, lastPtsNs: frame.sensorTimestampNs,
-        firstEpochMs: epochMs, lastEpochMs: epochMs, frames: 0, bytes: 0,
-        offsetNs: unixNs - frame.sensorTimestampNs,
-      };
-      const segment: OpenSegment = { info, writer, timing, rows: [], sizes: [], firstNs: frame.sensorTimestampNs, lost: 0 };
-      writer.on('committed', (count) => this.onCommitted(segment, count));
-      writer.on('error', (error) => {
-        this.emit('error', error);
-        if (this.current === segment) this.pause(error);
+      return free[attempt - 1]!;
+    };
+    const group = await reserver.reserve({ dir: this.dir, name: candidate, endings: [SEGMENT_VIDEO_EXT + sinks.suffix, SEGMENT_TIMING_SUFFIX + sinks.suffix] });
+    const [videoFile, timingFile] = group.files as [ReservedFile, ReservedFile];
+    const id = group.name;
+    const paths = segmentPaths(this.dir, id, sinks.suffix);
+    let writer: MatroskaWriter | null = null;
+    let timing: TimingCSVWriter;
+    try {
+      const bytesPerSecond = expectedVideoBytesPerSecond({ filePixelFormat: 'mjpeg' }, this.modeNow);
+      const video = await sinks.open(videoFile.path, videoFile.handle, 'segment', { bytesPerSecond });
+      writer = await MatroskaWriter.open({
+        path: paths.videoPath, ...this.modeNow, queueMaxFrames: this.options.queueMaxFrames ?? RING_DEFAULTS.queueMaxFrames,
+        openFile: () => Promise.resolve(video),
       });
-      this.segments.push(info);
-      this.liveRows.set(id, segment.rows);
-      this.emit('segment_opened', info);
-      return segment;
+      timing = await TimingCSVWriter.open(paths.timingPath, {
+        trial: 0, deviceId: this.options.deviceId, label: null, flushIntervalMs: TIMING_FLUSH_MS,
+        file: await sinks.open(timingFile.path, timingFile.handle, 'timing'),
+        onError: (error) => this.logger.warn('segments: timing file failed', { file: paths.timingPath, error: error.message }),
+      });
+    } catch (err) {
+      await writer?.close().catch(() => undefined);
+      await removeAll([videoFile, timingFile]);
+      throw err;
     }
+    const info: SegmentInfo = {
+      id, ...paths, open: true,
+      firstPtsNs: frame.sensorTimestampNs, lastPtsNs: frame.sensorTimestampNs,
+      firstEpochMs: epochMs, lastEpochMs: epochMs, frames: 0, bytes: 0,
+      offsetNs: unixNs - frame.sensorTimestampNs,
+    };
+    const segment: OpenSegment = { info, writer, timing, rows: [], sizes: [], firstNs: frame.sensorTimestampNs, lost: 0 };
+    writer.on('committed', (count) => this.onCommitted(segment, count));
+    writer.on('error', (error) => {
+      this.emit('error', error);
+      if (this.current === segment) this.pause(error);
+    });
+    this.segments.push(info);
+    this.liveRows.set(id, segment.rows);
+    this.announcer.opened(info.videoPath, 'segment');
+    this.announcer.opened(info.timingPath, 'timing');
+    this.emit('segment_opened', info);
+    return segment;
   }
 
   private write(segment: OpenSegment, frame: CapturedFrame, hubDropped: number): void {
@@ -398,9 +428,16 @@ export class SegmentRing extends EventEmitter<SegmentRingEvents> {
       this.segments = this.segments.filter((entry) => entry !== info);
       this.liveRows.delete(info.id);
       await removeSegmentFiles(info, this.logger);
+      const none = { frames: 0, firstSensorTimestampNs: null, lastSensorTimestampNs: null, removed: true } as const;
+      await this.announcer.closed(info.videoPath, 'segment', none);
+      await this.announcer.closed(info.timingPath, 'timing', none);
       return;
     }
     info.bytes = (await sizeOf(info.videoPath)) + (await sizeOf(info.timingPath));
+    // Final now: retention may delete them later, which is not announced again (README).
+    const facts = { frames: info.frames, firstSensorTimestampNs: info.firstPtsNs, lastSensorTimestampNs: info.lastPtsNs };
+    await this.announcer.closed(info.videoPath, 'segment', facts);
+    await this.announcer.closed(info.timingPath, 'timing', facts);
     this.liveRows.delete(info.id);
     this.rowsCache.set(info.id, segment.rows.slice(0, info.frames));
     if (this.rowsCache.size > ROWS_CACHE) this.rowsCache.delete(this.rowsCache.keys().next().value!);

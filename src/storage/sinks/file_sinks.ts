@@ -70,7 +70,8 @@ class EncryptedFiles implements FileSinks {
 
   async open(path: string, handle: FileHandle, kind: FileKind, options: SinkOptions = {}): Promise<SinkFile> {
     const base = writerOptionsFor(this.settings, kind);
-    const sized = kind === 'video' && options.bytesPerSecond !== undefined
+    // Video of trials and of the segment ring: a segment of about a second, so frames commit soon.
+    const sized = (kind === 'video' || kind === 'segment') && options.bytesPerSecond !== undefined
       ? { ...base, ciphertextSegmentSize: videoSegmentBytes(options.bytesPerSecond, this.settings.segmentSizes.media) }
       : base;
     const writer = await EncryptedFileWriter.adopt(path, handle, sized);
