@@ -1,4 +1,3 @@
-import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { DiskReading } from '../storage/disk_guard.js';
 import type { StorageInfoStatus } from '../generated/schema-types.js';
@@ -6,8 +5,8 @@ import { recordingSecondsLeft, thresholdsFrom } from '../storage/storage_policy.
 import type { StopReason, TrialRecorder, TrialRotation } from '../storage/types.js';
 import { diskGuardOptions, reportStorageWarning, storageCriticalError } from '../storage/storage_gate.js';
 import { round2 } from '../events/rounding.js';
-import { errnoCode } from '../errors/errno.js';
 import type { HandlerDeps } from './handler_deps.js';
+import { sizeOrZero } from '../storage/file_size.js';
 
 type Deps = Pick<HandlerDeps, 'bus' | 'reporter' | 'reportError' | 'config' | 'diskGuard' | 'session' | 'enqueue' | 'hostState'>;
 
@@ -124,7 +123,7 @@ export class StorageHandlers {
       if (trial === null) continue;
       const stats = trial.stats();
       if (stats.recordedSeconds < MIN_SECONDS_FOR_BITRATE) continue;
-      const sizes = await Promise.all([...stats.videoFiles, trial.paths.timingPath].map(fileSize));
+      const sizes = await Promise.all([...stats.videoFiles, trial.paths.timingPath].map(sizeOrZero));
       const bytes = sizes.reduce((sum, size) => sum + size, 0);
       return { bytesPerSecond: bytes / stats.recordedSeconds, source: trial.active ? 'current_trial' : 'last_trial' };
     }
@@ -132,12 +131,3 @@ export class StorageHandlers {
   }
 }
 
-/** A file deleted since (the researcher cleaned up) costs nothing. */
-async function fileSize(file: string): Promise<number> {
-  try {
-    return (await stat(file)).size;
-  } catch (err) {
-    if (errnoCode(err) === 'ENOENT') return 0;
-    throw err;
-  }
-}

@@ -1,4 +1,5 @@
 import { openPlaintext, type RingReadKey } from './plaintext_source.js';
+import { MkvId } from '../mkv/matroska_ids.js';
 
 /** Where one frame's bytes lie in a Matroska file this module wrote, and its block time. */
 export interface BlockRef {
@@ -9,10 +10,6 @@ export interface BlockRef {
   readonly timeMs: number;
 }
 
-const ID_SEGMENT = 0x18538067;
-const ID_CLUSTER = 0x1f43b675;
-const ID_TIMESTAMP = 0xe7;
-const ID_SIMPLEBLOCK = 0xa3;
 /** Longest element head: a 4-byte ID, an 8-byte size, then a SimpleBlock's 4-byte header. */
 const HEAD_BYTES = 16;
 
@@ -79,7 +76,7 @@ export class MatroskaBlockScanner {
         const size = id === null ? null : readSize(head, id.length, bytesRead);
         if (id === null || size === null) break;
         const dataStart = this.position + id.length + size.length;
-        if (id.value === ID_SEGMENT || id.value === ID_CLUSTER) {
+        if (id.value === MkvId.Segment || id.value === MkvId.Cluster) {
           this.position = dataStart; // entered: their children follow
           continue;
         }
@@ -87,11 +84,11 @@ export class MatroskaBlockScanner {
         const end = dataStart + size.value;
         if (end > fileSize) break; // not completely written (yet)
         const local = id.length + size.length;
-        if (id.value === ID_TIMESTAMP) {
+        if (id.value === MkvId.Timestamp) {
           let value = 0;
           for (let i = 0; i < size.value; i += 1) value = value * 256 + head[local + i]!;
           this.clusterTimeMs = value;
-        } else if (id.value === ID_SIMPLEBLOCK) {
+        } else if (id.value === MkvId.SimpleBlock) {
           const track = readSize(head, local, bytesRead);
           if (track === null) break;
           const relative = head.readInt16BE(local + track.length);

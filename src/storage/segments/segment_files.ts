@@ -1,10 +1,11 @@
-import { readdir, stat, unlink } from 'node:fs/promises';
+import { readdir, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from '../../logging/logger.js';
 import { errnoCode } from '../../errors/errno.js';
 import { parseTimingCsv } from '../timing_reader.js';
 import { ENCRYPTED_SUFFIX } from '../sinks/file_sinks.js';
 import { readPlaintextText, type RingReadKey } from './plaintext_source.js';
+import { sizeOrZero } from '../file_size.js';
 
 /** One frame of a segment as its timing row tells it. */
 export interface FrameRow {
@@ -103,14 +104,6 @@ export function summarize(id: string, paths: { videoPath: string; timingPath: st
   };
 }
 
-async function sizeOf(file: string): Promise<number> {
-  try {
-    return (await stat(file)).size;
-  } catch (err) {
-    if (errnoCode(err) === 'ENOENT') return 0;
-    throw err;
-  }
-}
 
 async function removeQuietly(file: string, logger: Logger): Promise<void> {
   await unlink(file).catch((err: unknown) => {
@@ -149,7 +142,7 @@ export async function rebuildIndex(dir: string, logger: Logger, key: RingReadKey
       await removeQuietly(paths.timingPath, logger);
       continue;
     }
-    const bytes = (await sizeOf(paths.videoPath)) + (await sizeOf(paths.timingPath));
+    const bytes = (await sizeOrZero(paths.videoPath)) + (await sizeOrZero(paths.timingPath));
     segments.push(summarize(stem, paths, rows, bytes));
   }
   segments.sort((a, b) => a.firstEpochMs - b.firstEpochMs);

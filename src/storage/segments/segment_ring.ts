@@ -1,9 +1,8 @@
-import { mkdir, stat } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { EventEmitter } from 'eventemitter3';
 import type { FrameHub, FrameSink } from '../../camera_core/frame_hub.js';
 import type { CapturedFrame } from '../../camera_core/types.js';
-import { errnoCode } from '../../errors/errno.js';
 import { toModuleError, type ModuleError } from '../../errors/codes.js';
 import { silentLogger, type Logger } from '../../logging/logger.js';
 import type { DiskReading } from '../disk_guard.js';
@@ -20,6 +19,7 @@ import {
 import { TimebaseEstimator, type TimebaseReport } from './timebase.js';
 import { openPlaintext, type PlaintextSource } from './plaintext_source.js';
 import { PLAIN_RING_FILES, RingAnnouncer, type RingFiles } from './ring_files.js';
+import { sizeOrZero } from '../file_size.js';
 
 /** What the ring needs of the frame hub: FrameHub itself, or anything that subscribes alike. */
 export type FrameSource = Pick<FrameHub, 'subscribe'>;
@@ -433,7 +433,7 @@ export class SegmentRing extends EventEmitter<SegmentRingEvents> {
       await this.announcer.closed(info.timingPath, 'timing', none);
       return;
     }
-    info.bytes = (await sizeOf(info.videoPath)) + (await sizeOf(info.timingPath));
+    info.bytes = (await sizeOrZero(info.videoPath)) + (await sizeOrZero(info.timingPath));
     // Final now: retention may delete them later, which is not announced again (README).
     const facts = { frames: info.frames, firstSensorTimestampNs: info.firstPtsNs, lastSensorTimestampNs: info.lastPtsNs };
     await this.announcer.closed(info.videoPath, 'segment', facts);
@@ -536,11 +536,3 @@ function toMicros(ns: bigint): bigint {
   return ((ns + 500n) / 1000n) * 1000n;
 }
 
-async function sizeOf(file: string): Promise<number> {
-  try {
-    return (await stat(file)).size;
-  } catch (err) {
-    if (errnoCode(err) === 'ENOENT') return 0;
-    throw err;
-  }
-}
