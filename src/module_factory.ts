@@ -3,10 +3,10 @@ import { CamerasRuntime } from './bridge/runtime.js';
 import { createModuleContainer, type ServiceOverrides } from './di/container.js';
 import type { Environment } from './config/environment.js';
 import { TOKENS } from './di/tokens.js';
-import type { ModuleHandle, ModuleHost } from './host/contract.js';
+import type { ModuleHost } from './host/contract.js';
 import { ModuleError } from './errors/codes.js';
 import type { ModuleBus } from './events/module_bus.js';
-import type { FrameSink, SubscribeOptions } from './camera_core/frame_hub.js';
+import type { CamerasModuleHandle } from './module_handle.js';
 import type { FileLifecycle } from './storage/file_lifecycle.js';
 import { ModuleHttp } from './http/module_http.js';
 
@@ -15,18 +15,6 @@ export interface ModuleOptions {
   readonly overrides?: ServiceOverrides;
   /** Where the override variables (STORAGE_WARN_PERCENT...) are read; default process.env. */
   readonly environment?: Environment;
-}
-
-/** A handle that also exposes the runtime, for hosts in this package (stdio, demo) and tests. */
-export interface CamerasModuleHandle extends ModuleHandle {
-  readonly runtime: CamerasRuntime;
-  /** The internal bus: statuses and domain events (frames lost, files closed, capture errors, disk state). */
-  readonly events: ModuleBus;
-  /**
-   * A tap on the camera's frame hub: sink gets every frame (or as options limit), in its own
-   * bounded queue, across capture restarts and reconnects, until the returned function is called.
-   */
-  tapFrames(name: string, sink: FrameSink, options?: SubscribeOptions): () => void;
 }
 
 /**
@@ -98,3 +86,5 @@ function forwardFileEvents(lifecycle: FileLifecycle, events: ModuleBus): void {
   lifecycle.on('file_opened', (file) => events.emit('file_opened', file));
   lifecycle.on('file_closed', (file) => events.emit('file_closed', file));
 }
+
+export type { CamerasModuleHandle };

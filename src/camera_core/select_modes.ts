@@ -1,5 +1,5 @@
 import type { ResolvedConfig } from '../config/config.js';
-import { decideRecordingFormat } from '../storage/recording_format.js';
+import { decideRecordingFormat } from './recording_format.js';
 import { isMjpegPixelFormat } from './input_args.js';
 import type { CameraCapabilities, CaptureMode } from './types.js';
 

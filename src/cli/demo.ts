@@ -8,7 +8,7 @@ import { parseDeviceSpec } from '../camera_core/device_spec.js';
 import type { DeviceSpec } from '../camera_core/types.js';
 import { ModuleError } from '../errors/codes.js';
 import { CliUsageError } from './cli_error.js';
-import { httpConfig, type HttpListen } from './http_flag.js';
+import { httpConfig, type HttpListen } from '../config/http_listen.js';
 import { checkEncryptedTrial } from './demo_decrypted_check.js';
 import type { RecordingCheck } from '../verify/recording_check.js';
 

@@ -34,3 +34,18 @@ export class ByteQueue {
     return parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts, count);
   }
 }
+
+/** The buffers with the first `skip` bytes removed (views, no copies). */
+export function skipBytes(buffers: readonly Buffer[], skip: number): Buffer[] {
+  const rest: Buffer[] = [];
+  let remaining = skip;
+  for (const buffer of buffers) {
+    if (remaining >= buffer.length) {
+      remaining -= buffer.length;
+      continue;
+    }
+    rest.push(remaining > 0 ? buffer.subarray(remaining) : buffer);
+    remaining = 0;
+  }
+  return rest;
+}

@@ -1,7 +1,7 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { ModuleError } from '../errors/codes.js';
-import { skipBytes } from '../storage/mkv/writable_file.js';
-import { storageWriteError } from '../storage/write_errors.js';
+import { skipBytes } from './byte_queue.js';
+import { storageWriteError } from '../errors/write_errors.js';
 import { sealFileKey, type EncryptionKey } from './file_keys.js';
 import { defaultSegmentSize, type EncryptedFileKind } from './segment_sizes.js';
 import { StreamingEncryptor } from './streaming_encryptor.js';

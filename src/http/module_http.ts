@@ -1,6 +1,6 @@
 import type { ResolvedConfig } from '../config/config.js';
 import type { Logger } from '../logging/logger.js';
-import type { CamerasModuleHandle } from '../module_factory.js';
+import type { CamerasModuleHandle } from '../module_handle.js';
 import type { EncryptionSettings } from '../crypto/encryption_config.js';
 import type { FileLifecycle } from '../storage/file_lifecycle.js';
 import { NameReserver } from '../storage/name_reserver.js';

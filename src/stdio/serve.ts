@@ -9,7 +9,7 @@ import { readHostConfig } from './host_config.js';
 import { readBoundedLines, type LineSource } from './line_source.js';
 import { DEFAULT_MAX_INPUT_LINE_BYTES } from './bounded_lines.js';
 import { startupFailure, STARTUP_FAILED_EXIT_CODE } from './startup_failure.js';
-import { httpConfig, type HttpListen } from '../cli/http_flag.js';
+import { httpConfig, type HttpListen } from '../config/http_listen.js';
 
 export interface StdioOptions {
   readonly input: NodeJS.ReadableStream;

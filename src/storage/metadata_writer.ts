@@ -6,7 +6,7 @@ import { ModuleError } from '../errors/codes.js';
 import { writeFullyAt, type WritableFile } from './mkv/writable_file.js';
 import { PLAIN_FILES, type FileSinks } from './sinks/file_sinks.js';
 import { createNewFile } from './name_reserver.js';
-import { storageWriteError } from './write_errors.js';
+import { storageWriteError } from '../errors/write_errors.js';
 
 export const METADATA_COLUMNS = [
   'camera_id', 'backend', 'name', 'device_path', 'start_time_unix', 'end_time_unix', 'target_fps',

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { ModuleError } from '../errors/codes.js';
 import { errnoCode } from '../errors/errno.js';
 import { writeFullyAt } from './mkv/writable_file.js';
-import { storageWriteError } from './write_errors.js';
+import { storageWriteError } from '../errors/write_errors.js';
 import { PLAIN_FILES, type FileSinks } from './sinks/file_sinks.js';
 
 /** A file this process created exclusively, still open for writing. */

@@ -3,7 +3,7 @@ import { open } from 'node:fs/promises';
 import Papa from 'papaparse';
 import { ModuleError } from '../errors/codes.js';
 import { writeFullyAt, type WritableFile } from './mkv/writable_file.js';
-import { storageWriteError } from './write_errors.js';
+import { storageWriteError } from '../errors/write_errors.js';
 import {
   TIMING_COLUMNS, TIMING_QUOTED_COLUMNS, timingRowFields, type TimingRow, type TimingRowContext,
 } from './timing_format.js';

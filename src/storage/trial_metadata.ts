@@ -1,6 +1,6 @@
 import { VIDEO_FILES_SEPARATOR, type TrialMetadata } from './metadata_writer.js';
 import { formatNsAsSeconds } from './timing_format.js';
-import type { RecordingFormat } from './recording_format.js';
+import type { RecordingFormat } from '../camera_core/recording_format.js';
 import type { TrialContext, TrialPaths, TrialSummary } from './types.js';
 
 export interface TrialMetadataInput {

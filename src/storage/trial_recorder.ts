@@ -7,7 +7,7 @@ import { FileLifecycle } from './file_lifecycle.js';
 import { FrameAccount } from './frame_account.js';
 import { writeMetadataCsv, writeMetadataInto } from './metadata_writer.js';
 import { NameReserver, removeAll, type ReservedFile } from './name_reserver.js';
-import { decideRecordingFormat, type RecordingFormat } from './recording_format.js';
+import { decideRecordingFormat, type RecordingFormat } from '../camera_core/recording_format.js';
 import { trialMetadata } from './trial_metadata.js';
 import { FrameBacklog, rotationDue, rotationIntervalNs } from './rotation.js';
 import { DefaultTimingWriterFactory, type TimingCSVWriter, type TimingWriterFactory } from './timing_writer.js';

@@ -3,9 +3,10 @@ import type { FfmpegInfo } from '../ffmpeg/types.js';
 import type { ProcessRegistry } from '../process/owned_process.js';
 import { MatroskaWriter } from './mkv/matroska_writer.js';
 import type { OpenWritableFile } from './mkv/writable_file.js';
-import { decideRecordingFormat, type RecordingFormat } from './recording_format.js';
+import { decideRecordingFormat, type RecordingFormat } from '../camera_core/recording_format.js';
 import { withExtension } from './session_paths.js';
-import { ENCRYPTED_SUFFIX, isAppendOnly, plaintextName } from './sinks/file_sinks.js';
+import { ENCRYPTED_SUFFIX, plaintextName } from './sinks/file_sinks.js';
+import { isAppendOnly } from './sinks/append_only_file.js';
 import { TranscodeWriter } from './transcode/transcode_writer.js';
 import type { VideoWriter, VideoWriterFactory, VideoWriterOptions } from './types.js';
 

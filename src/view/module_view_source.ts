@@ -1,4 +1,4 @@
-import type { CamerasModuleHandle } from '../module_factory.js';
+import type { CamerasModuleHandle } from '../module_handle.js';
 import { inactiveNote } from '../camera_core/controls/control_dependencies.js';
 import { telemetrySnapshot } from './metrics_model.js';
 import { sendCommand } from './command_client.js';

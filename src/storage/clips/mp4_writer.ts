@@ -1,5 +1,6 @@
 import { open } from 'node:fs/promises';
-import { skipBytes, type WritableFile } from '../mkv/writable_file.js';
+import type { WritableFile } from '../mkv/writable_file.js';
+import { skipBytes } from '../../crypto/byte_queue.js';
 
 /** ms: the same pts unit as every Matroska file and timing CSV of this module. */
 export const MP4_TIMESCALE = 1000;

@@ -2,11 +2,12 @@ import { EventEmitter } from 'eventemitter3';
 import type { CapturedFrame } from '../../camera_core/types.js';
 import type { ModuleError } from '../../errors/codes.js';
 import type { VideoFileSummary, VideoWriter, VideoWriterEvents } from '../types.js';
-import { storageWriteError } from '../write_errors.js';
+import { storageWriteError } from '../../errors/write_errors.js';
 import { APP_NAME, MatroskaMuxer, type MatroskaTrack } from './matroska_muxer.js';
 import { PtsClock } from './pts_clock.js';
-import { openNewFile, skipBytes, writeFullyAt, type OpenWritableFile, type WritableFile } from './writable_file.js';
-import { isAppendOnly } from '../sinks/file_sinks.js';
+import { openNewFile, writeFullyAt, type OpenWritableFile, type WritableFile } from './writable_file.js';
+import { skipBytes } from '../../crypto/byte_queue.js';
+import { isAppendOnly } from '../sinks/append_only_file.js';
 
 export interface MatroskaWriterOptions {
   readonly path: string;

@@ -25,17 +25,3 @@ export async function writeFullyAt(file: WritableFile, buffer: Buffer, position:
   }
 }
 
-/** The buffers with the first `skip` bytes removed (views, no copies). */
-export function skipBytes(buffers: readonly Buffer[], skip: number): Buffer[] {
-  const rest: Buffer[] = [];
-  let remaining = skip;
-  for (const buffer of buffers) {
-    if (remaining >= buffer.length) {
-      remaining -= buffer.length;
-      continue;
-    }
-    rest.push(remaining > 0 ? buffer.subarray(remaining) : buffer);
-    remaining = 0;
-  }
-  return rest;
-}

@@ -1,6 +1,6 @@
 import { ModuleError } from '../../errors/codes.js';
 import type { EncryptedFileWriter } from '../../crypto/encrypted_file_writer.js';
-import type { AppendOnlyFile } from './file_sinks.js';
+import type { AppendOnlyFile } from './append_only_file.js';
 
 /**
  * A WritableFile over an EncryptedFileWriter, for writers built on positional writes: it

@@ -2,33 +2,16 @@ import type { FileHandle } from 'node:fs/promises';
 import { EncryptedFileWriter } from '../../crypto/encrypted_file_writer.js';
 import { writerOptionsFor, type EncryptionSettings } from '../../crypto/encryption_config.js';
 import type { FileKind } from '../../events/file_events.js';
-import type { WritableFile } from '../mkv/writable_file.js';
+import type { AppendOnlyFile } from './append_only_file.js';
 import { EncryptedSinkFile } from './encrypted_sink_file.js';
 import { videoSegmentBytes } from './segment_choice.js';
 
 /** What `<name>.enc` adds to the name of every encrypted file. */
 export const ENCRYPTED_SUFFIX = '.enc';
 
-/**
- * A file that can only grow at its end and never be patched: an encrypted file (each Tink
- * segment is written once). Writers that patch or truncate at close use their append-only
- * mode with it, and count as durable only durableBytes() of what they gave it.
- */
-export interface AppendOnlyFile extends WritableFile {
-  readonly appendOnly: true;
-  readonly path: string;
-  /** Bytes given so far (where the next append goes). */
-  readonly size: number;
-  /** Of those, the bytes a kill -9 now would keep. */
-  durableBytes(): number;
-}
-
 /** A reserved file to fill: the plain handle itself, or an append-only encrypted one. */
 export type SinkFile = FileHandle | AppendOnlyFile;
 
-export function isAppendOnly(file: SinkFile | WritableFile): file is AppendOnlyFile {
-  return (file as Partial<AppendOnlyFile>).appendOnly === true;
-}
 
 /**
  * The one place where the content of a file meets the disk, for every file with image or

@@ -1,5 +1,5 @@
 import type { CaptureMode } from '../../camera_core/types.js';
-import type { RecordingFormat } from '../recording_format.js';
+import type { RecordingFormat } from '../../camera_core/recording_format.js';
 
 /**
  * Bits per pixel a recording typically needs: MJPEG as cameras send it (1080p30 at

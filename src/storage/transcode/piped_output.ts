@@ -2,8 +2,8 @@ import type { Readable } from 'node:stream';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { toModuleError, type ModuleError } from '../../errors/codes.js';
-import type { AppendOnlyFile } from '../sinks/file_sinks.js';
-import { storageWriteError } from '../write_errors.js';
+import type { AppendOnlyFile } from '../sinks/append_only_file.js';
+import { storageWriteError } from '../../errors/write_errors.js';
 import type { ByteSource } from './muxed_frames.js';
 
 /**

@@ -13,7 +13,7 @@ import { PROGRESS_FD, transcodeArgs } from './transcode_args.js';
 import { countVideoPackets } from './packet_count.js';
 import { MuxedFrameCounter } from './muxed_frames.js';
 import { PipedOutput } from './piped_output.js';
-import { isAppendOnly } from '../sinks/file_sinks.js';
+import { isAppendOnly } from '../sinks/append_only_file.js';
 
 export interface TranscodeWriterOptions extends VideoWriterOptions {
   /** Time ffmpeg gets after stdin closes to encode what is left and finalize. */

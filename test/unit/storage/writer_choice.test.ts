@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { decideRecordingFormat } from '../../../src/storage/recording_format.js';
+import { decideRecordingFormat } from '../../../src/camera_core/recording_format.js';
 import { trialMetadata } from '../../../src/storage/trial_metadata.js';
 import { trialContext } from '../../helpers/trial_fixtures.js';
 import { ProgressParser, type ProgressReport } from '../../../src/storage/transcode/progress_parser.js';

@@ -1,6 +1,6 @@
-import { isMjpegPixelFormat } from '../camera_core/input_args.js';
-import { sameSizeAndRate } from '../camera_core/mode_text.js';
-import type { CaptureMode } from '../camera_core/types.js';
+import { isMjpegPixelFormat } from './input_args.js';
+import { sameSizeAndRate } from './mode_text.js';
+import type { CaptureMode } from './types.js';
 
 export interface RecordingFormatRequest {
   /** The mode the camera is opened in (its pixel_format is the camera's own format). */

@@ -1,5 +1,5 @@
-import { ModuleError, type ErrorName } from '../errors/codes.js';
-import { errnoCode } from '../errors/errno.js';
+import { ModuleError, type ErrorName } from './codes.js';
+import { errnoCode } from './errno.js';
 
 const DISK_FULL_CODES = new Set(['ENOSPC', 'EDQUOT']);
 
