@@ -177,7 +177,8 @@ describe('the web view in a real browser', function () {
     const error = await until('the error', async () => page.textContent('[data-testid="error-record"]'));
     expect(error).to.equal("field 'record.jpeg_quality' must be >= 1");
     expect(server.source.config().record.jpeg_quality).to.equal(70);
-    expect(await page.inputValue('[data-testid="input-jpeg_quality"]')).to.equal('70');
+    // The page shows the error, then reloads the form from the settings in force (still 70).
+    await until('the form back at the value in force', async () => (await page.inputValue('[data-testid="input-jpeg_quality"]')) === '70');
     expect(await page.$$eval('[data-testid="input-mode"] option', (options) => options.map((o) => o.textContent))).to.deep.equal(['640×480 @ 30 fps mjpeg']);
     expect(server.host.statuses.filter((m) => m.status === 'device_released').length).to.equal(releasedBefore);
   });
