@@ -1,30 +1,13 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
-import { PACKAGE_ROOT } from '../../src/config/schema_registry.js';
+import { runServe, type ServeRun } from '../helpers/run_cli.js';
 import { newKeyFile } from '../helpers/encrypted_trials.js';
 
-interface Run { readonly code: number | null; readonly lines: Array<Record<string, unknown>>; readonly stderr: string }
-
 /** `cameras-usb2 serve --stdio` with these arguments and extra environment, one quit line on stdin. */
-function runServe(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(PACKAGE_ROOT, 'bin', 'cameras-usb2.js'), 'serve', '--stdio', ...args], {
-      stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, CAMERAS_ENCRYPTION_KEY_FILE: '', ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
-    child.on('error', reject);
-    child.on('close', (code) => {
-      resolve({ code, lines: stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>), stderr });
-    });
-    child.stdin.end('{"command":"quit"}\n');
-  });
-}
+const serveOnce = (args: string[], env: Record<string, string> = {}): Promise<ServeRun> =>
+  runServe('{"command":"quit"}\n', args, { CAMERAS_ENCRYPTION_KEY_FILE: '', ...env });
 
 describe('encryption at start-up: a key that cannot be used stops serve before ready', function () {
   this.timeout(30_000);
@@ -51,7 +34,7 @@ describe('encryption at start-up: a key that cannot be used stops serve before r
   for (const [what, setup, message, field] of cases) {
     it(`answers ${what} with one unrecoverable error naming it, no ready, exit code 2`, async () => {
       const { args, env } = setup();
-      const run = await runServe(args, env);
+      const run = await serveOnce(args, env);
       expect(run.code, run.stderr).to.equal(2);
       expect(run.lines.map((line) => line['status'])).to.deep.equal(['error']);
       const data = run.lines[0]?.['data'] as Record<string, unknown>;
@@ -62,7 +45,7 @@ describe('encryption at start-up: a key that cannot be used stops serve before r
   }
 
   it('starts (ready) with a usable --key-file, so the refusals above are about the key', async () => {
-    const run = await runServe(['--key-file', newKeyFile(fs.mkdtempSync(path.join(dir, 'good-')))]);
+    const run = await serveOnce(['--key-file', newKeyFile(fs.mkdtempSync(path.join(dir, 'good-')))]);
     expect(run.code, run.stderr).to.equal(0);
     expect(run.lines.map((line) => line['status'])).to.include('ready');
   });

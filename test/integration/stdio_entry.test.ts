@@ -1,28 +1,8 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
-import { PACKAGE_ROOT } from '../../src/config/schema_registry.js';
-
-interface Run { readonly code: number | null; readonly lines: Array<Record<string, unknown>>; readonly stdout: string; readonly stderr: string }
-
-/** Runs `cameras-usb2 serve --stdio` with these lines on stdin, as a host would. */
-export function runServe(input: string, args: string[] = []): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(PACKAGE_ROOT, 'bin', 'cameras-usb2.js'), 'serve', '--stdio', ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const lines = stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
-      resolve({ code, lines, stdout, stderr });
-    });
-    child.stdin.end(input);
-  });
-}
+import { runServe } from '../helpers/run_cli.js';
 
 describe('cameras-usb2 serve --stdio', function () {
   this.timeout(20_000);
