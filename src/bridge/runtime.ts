@@ -43,7 +43,7 @@ export class CamerasRuntime {
   readonly session = new SessionState();
   private readonly validator = new CommandValidator();
   private readonly queue = new SerialQueue();
-  /** Long jobs (clip cutting) run here, so pause never waits behind them. */
+  /** Jobs that may take long (sealing a trial's files) run here, so pause never waits behind them; clips have their own queue. */
   readonly jobs = new SerialQueue();
   private readonly telemetry: PeriodicTask;
   private readonly handlers: CommandHandlers;
