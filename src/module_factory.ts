@@ -9,12 +9,15 @@ import type { ModuleBus } from './events/module_bus.js';
 import type { CamerasModuleHandle } from './module_handle.js';
 import type { FileLifecycle } from './storage/file_lifecycle.js';
 import { ModuleHttp } from './http/module_http.js';
+import type { WindowRequest } from './window/window_controller.js';
 
 export interface ModuleOptions {
   /** Replace any DI token's implementation (tests, other platforms). */
   readonly overrides?: ServiceOverrides;
   /** Where the override variables (STORAGE_WARN_PERCENT...) are read; default process.env. */
   readonly environment?: Environment;
+  /** The host asked for a window at this geometry (RPi_Logger's --window-geometry). */
+  readonly window?: WindowRequest;
 }
 
 /**
@@ -28,6 +31,7 @@ export function createCamerasModule(host: ModuleHost, options: ModuleOptions = {
     instanceId: host.instanceId,
     overrides: options.overrides,
     environment: options.environment,
+    ...(options.window ? { window: options.window } : {}),
   });
   // Locating ffmpeg waits on child processes; start it before the runtime compiles its schemas.
   void container.resolve(TOKENS.FfmpegProvider).initialize();
@@ -44,16 +48,19 @@ export function createCamerasModule(host: ModuleHost, options: ModuleOptions = {
   };
   let listening = false;
   let front: ModuleHttp | null = null;
+  const window = container.resolve(TOKENS.Window);
   const startHttp = async (): Promise<void> => {
     const config = runtime.currentConfig;
-    if (!config.http.enabled && !config.segments.enabled) return;
+    await window.prepare();
+    if (!config.http.enabled && !config.segments.enabled && !window.wanted) return;
     front = await ModuleHttp.start({
       handle, config, diskGuard: container.resolve(TOKENS.DiskGuard), logger: container.resolve(TOKENS.Logger),
       // The ring's files go through the same seam as trial files: sinks, lifecycle, key.
       sinks: container.resolve(TOKENS.FileSinks), lifecycle: container.resolve(TOKENS.FileLifecycle),
-      encryption: container.resolve(TOKENS.Encryption),
+      encryption: container.resolve(TOKENS.Encryption), window,
     });
     runtime.httpUrl = front.url;
+    if (front.url !== null) window.attach({ url: front.url, passes: front.windowPasses });
   };
   const handle: CamerasModuleHandle = {
     runtime,
@@ -72,6 +79,7 @@ export function createCamerasModule(host: ModuleHost, options: ModuleOptions = {
       host.bus.off('command', onCommand);
       host.bus.off('invalid_input', onInvalid);
       listening = false;
+      await window.close();
       await front?.stop();
       front = null;
       await runtime.shutdown();

@@ -7,6 +7,8 @@ import { RecordingHandlers } from './recording_handlers.js';
 import { HostHandlers } from './host_handlers.js';
 import { StorageHandlers } from './storage_handlers.js';
 import { OutageHandlers } from './outage_handlers.js';
+import { WindowHandlers } from './window_handlers.js';
+import { RestCameraHandlers } from './rest_camera_handlers.js';
 
 /** Whatever apply_config must restart besides the camera. */
 export interface ConfigEffects {
@@ -20,6 +22,8 @@ export class CommandHandlers {
   readonly host: HostHandlers;
   readonly storage: StorageHandlers;
   readonly outage: OutageHandlers;
+  readonly window: WindowHandlers;
+  readonly rest: RestCameraHandlers;
 
   constructor(private readonly deps: HandlerDeps, private readonly effects: ConfigEffects) {
     this.storage = new StorageHandlers(deps, (reason) => this.recording.finishTrial(reason));
@@ -27,6 +31,8 @@ export class CommandHandlers {
     this.devices = new DeviceHandlers(deps, this.recording);
     this.outage = new OutageHandlers(deps, this.recording, this.devices);
     this.host = new HostHandlers(deps);
+    this.window = new WindowHandlers(deps);
+    this.rest = new RestCameraHandlers(deps, this.host, (payload) => this.applyConfig(payload));
   }
 
   async dispatch(command: ParsedCommand): Promise<void> {
@@ -48,9 +54,13 @@ export class CommandHandlers {
       case 'set_log_level': return this.host.setLogLevel(command.payload);
       case 'take_snapshot': return this.host.takeSnapshot(command.payload);
       case 'toggle_preview': return this.host.togglePreview(command.payload);
-      case 'show_window':
-      case 'hide_window':
-      case 'get_geometry': return this.host.reportNoWindow();
+      case 'show_window': return this.window.show();
+      case 'hide_window': return this.window.hide();
+      case 'get_geometry': return this.window.getGeometry();
+      case 'get_preview': return this.rest.getPreview();
+      case 'capture_snapshot': return this.rest.captureSnapshot(command.payload);
+      case 'set_resolution': return this.rest.setResolution(command.payload);
+      case 'set_fps': return this.rest.setFps(command.payload);
     }
   }
 
@@ -90,6 +100,8 @@ export class CommandHandlers {
   }
 
   private async quit(): Promise<void> {
+    // Before the window closes: the host keeps the layout from this last geometry_changed.
+    await this.deps.window.beforeQuit();
     await this.deps.close('shutdown');
     this.deps.reporter.report('quitting', {});
   }

@@ -63,6 +63,10 @@ const RULES: Record<CanonicalCommand, Rule> = {
   show_window: ok,
   hide_window: ok,
   get_geometry: ok,
+  get_preview: needsDevice,
+  capture_snapshot: needsDevice,
+  set_resolution: needsDevice,
+  set_fps: needsDevice,
 };
 
 export function checkAllowed(command: CanonicalCommand, state: RuntimeState, context: RefusalContext): ModuleError | null {

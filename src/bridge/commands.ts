@@ -19,7 +19,7 @@ export const CANONICAL_COMMANDS: readonly CanonicalCommand[] = [
   'assign_device', 'unassign_device', 'unassign_all_devices', 'start_recording', 'stop_recording',
   'resume_recording', 'start_session', 'stop_session', 'apply_config', 'control_change', 'reprobe',
   'get_status', 'get_storage_info', 'quit', 'set_log_level', 'take_snapshot', 'toggle_preview', 'show_window', 'hide_window',
-  'get_geometry',
+  'get_geometry', 'get_preview', 'capture_snapshot', 'set_resolution', 'set_fps',
 ];
 
 export const ALL_COMMAND_NAMES: readonly CommandName[] = [

@@ -14,6 +14,7 @@ import type { StopReason, TrialRecorder, TrialRecorderFactory } from '../storage
 import type { RuntimeState } from './command_rules.js';
 import type { StatusReportStatus } from '../generated/schema-types.js';
 import type { SessionState } from './session_state.js';
+import type { WindowPort } from '../window/window_port.js';
 
 /**
  * The parts command handlers are built from. Each handler names the few it uses
@@ -43,6 +44,12 @@ export interface HandlerDeps {
   readonly hostState: () => RuntimeState;
   /** get_status's answer as of now. */
   readonly describeStatus: () => StatusReportStatus;
+  /** The module's window (RPi_Logger's GUI): a browser app window showing the view, or none. */
+  readonly window: WindowPort;
+  /** The host's name for this instance (RPi_Logger's --instance-id), echoed in window statuses. */
+  readonly instanceId: string | null;
+  /** The module's HTTP server, when it runs (web view, clip API). */
+  readonly httpUrl: () => string | null;
   /** Releases everything and marks the module closed (quit). */
   readonly close: (reason: StopReason) => Promise<void>;
 }

@@ -53,11 +53,4 @@ export class HostHandlers {
     this.deps.config.commit(next);
     this.deps.reporter.report('preview_toggled', { enabled: payload.enabled });
   }
-
-  reportNoWindow(): void {
-    this.deps.reporter.report('window_state', {
-      available: false, visible: false, geometry: null,
-      reason: 'cameras-usb2 runs headless and draws no window; recording is unaffected',
-    });
-  }
 }

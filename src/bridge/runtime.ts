@@ -16,6 +16,7 @@ import { pathRule } from '../storage/allowed_roots.js';
 import type { StopReason, TrialRecorder, TrialRecorderFactory } from '../storage/types.js';
 import type { ModuleBus } from '../events/module_bus.js';
 import { StatusReporter } from '../events/status_reporter.js';
+import type { WindowPort } from '../window/window_port.js';
 import { errorPayload } from '../events/error_status.js';
 import { CameraChannel } from '../camera_core/camera_channel.js';
 import { Reconnector } from '../camera_core/reconnect.js';
@@ -66,6 +67,7 @@ export class CamerasRuntime {
     @inject(TOKENS.TrialRepairer) private readonly repairer: TrialRepairer,
     @inject(TOKENS.FileLifecycle) lifecycle: FileLifecycle,
     @inject(TOKENS.FileSinks) fileSinks: FileSinks,
+    @inject(TOKENS.Window) window: WindowPort,
   ) {
     this.reporter = new StatusReporter(bus);
     const enqueue = (task: () => Promise<void>): Promise<void> => this.queue.push(task);
@@ -96,6 +98,7 @@ export class CamerasRuntime {
       hostState: () => this.state,
       describeStatus: () => this.describeStatus(),
       close: (reason) => this.close(reason),
+      window, instanceId: hostInfo.instanceId, httpUrl: () => this.httpUrl,
     }, { restartTelemetry: () => this.telemetry.start(this.config.current.telemetry.emit_interval_ms) });
   }
 

@@ -79,6 +79,7 @@ function serve(args: CommandArgs, out: CliOutput): Promise<number> {
     ...(str(flags['http']) !== undefined ? { http: parseHttpFlag(str(flags['http']) as string) } : {}),
     segments: flags['segments'] === true,
     keyFile: str(flags['key-file']),
+    windowGeometry: str(flags['window-geometry']),
   });
 }
 

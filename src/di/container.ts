@@ -23,6 +23,8 @@ import type { CaptureSourceFactory } from '../camera_core/types.js';
 import type { VideoWriterFactory } from '../storage/types.js';
 import { resolveEncryption } from '../crypto/encryption_config.js';
 import { fileSinksFor } from '../storage/sinks/file_sinks.js';
+import { WindowController, type WindowRequest } from '../window/window_controller.js';
+import { windowProfileDir } from '../window/window_profile.js';
 
 type Instances = { [K in TokenName]: (typeof TOKENS)[K] extends import('tsyringe').InjectionToken<infer T> ? T : never };
 export type ServiceOverrides = Partial<Instances>;
@@ -34,6 +36,8 @@ export interface ContainerOptions {
   readonly overrides?: ServiceOverrides;
   /** Where STORAGE_WARN_PERCENT and the other override variables are read (default process.env). */
   readonly environment?: Environment;
+  /** The host asked for a window (RPi_Logger's --window-geometry). */
+  readonly window?: WindowRequest;
 }
 
 const cached = <T>(make: (c: DependencyContainer) => T) => ({ useFactory: instanceCachingFactory<T>(make) });
@@ -74,6 +78,13 @@ export function createModuleContainer(options: ContainerOptions): DependencyCont
   c.register(TOKENS.DiskStatsProvider, cached((r) => new SystemDiskStatsProvider(r.resolve(TOKENS.Logger))));
   c.register(TOKENS.DiskGuard, cached((r) => new DiskGuard(r.resolve(TOKENS.DiskStatsProvider), r.resolve(TOKENS.Logger))));
   c.register(TOKENS.TrialRepairer, cached((r) => new FfmpegTrialRepairer(r.resolve(TOKENS.FfmpegProvider), r.resolve(TOKENS.ProcessRegistry))));
+  c.register(TOKENS.Window, cached((r) => new WindowController({
+    request: options.window ?? null,
+    settings: { enabled: config.current.view.window, browser: config.current.view.window_browser ?? null },
+    environment, registry: r.resolve(TOKENS.ProcessRegistry), bus: r.resolve(TOKENS.ModuleBus),
+    logger: r.resolve(TOKENS.Logger), instanceId: options.instanceId ?? null,
+    profileDir: () => windowProfileDir(options.instanceId ?? null, environment),
+  })));
   for (const [name, value] of Object.entries(options.overrides ?? {})) {
     c.register(TOKENS[name as TokenName] as symbol, { useValue: value });
   }

@@ -14,6 +14,7 @@ import type { ModuleBus } from '../events/module_bus.js';
 import type { Clock } from '../time/clock.js';
 import type { EncryptionSettings } from '../crypto/encryption_config.js';
 import type { FileSinks } from '../storage/sinks/file_sinks.js';
+import type { ModuleWindow } from '../window/window_port.js';
 
 export interface HostInfo {
   readonly instanceId: string | null;
@@ -49,6 +50,8 @@ export const TOKENS = {
   DiskGuard: token<DiskGuard>('DiskGuard'),
   /** Completes trials a crash left unfinished (start-up, `cameras-usb2 repair`). */
   TrialRepairer: token<TrialRepairer>('TrialRepairer'),
+  /** The module's window when the host asks for one on a desktop (a browser app window), else none. */
+  Window: token<ModuleWindow>('Window'),
 } as const;
 
 export type TokenName = keyof typeof TOKENS;

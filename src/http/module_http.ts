@@ -13,6 +13,10 @@ import { registerViewRoutes } from '../view/view_routes.js';
 import { ClipApi } from './clip_api.js';
 import { clipRoutes } from './clip_routes.js';
 import { createHttpServer, type HttpServer } from './server.js';
+import { randomBytes } from 'node:crypto';
+import type { ModuleWindow } from '../window/window_port.js';
+import { WindowPasses } from '../window/window_passes.js';
+import { windowRoutes } from '../window/window_routes.js';
 
 export interface ModuleHttpDeps {
   readonly handle: CamerasModuleHandle;
@@ -25,6 +29,8 @@ export interface ModuleHttpDeps {
   readonly lifecycle: FileLifecycle;
   /** The module's encryption (DI Encryption): the key the ring reads its encrypted segments with. */
   readonly encryption: EncryptionSettings;
+  /** The module's window (DI Window): its page reports its geometry here, and it needs a server even with http off. */
+  readonly window: ModuleWindow;
 }
 
 /** Owner name of the ring's listener on the module bus. */
@@ -50,8 +56,15 @@ export class ModuleHttp {
     private readonly readKey: RingReadKey,
   ) {}
 
+  /** Passes for the module's own window, when the server wants a token. */
+  private passes: WindowPasses | null = null;
+
   get url(): string | null {
     return this.server?.url ?? null;
+  }
+
+  get windowPasses(): WindowPasses | null {
+    return this.passes;
   }
 
   static async start(deps: ModuleHttpDeps): Promise<ModuleHttp> {
@@ -61,11 +74,13 @@ export class ModuleHttp {
         if (message.status === 'device_ready' || message.status === 'device_released') front.queueRingChange();
       });
     }
-    if (deps.config.http.enabled) {
-      const { host, port, token } = deps.config.http;
-      front.server = await createHttpServer({ host, port, token, logger: deps.logger }, [
+    const listen = serverFor(deps);
+    if (listen) {
+      front.passes = listen.token === null ? null : new WindowPasses();
+      front.server = await createHttpServer({ ...listen, windowPasses: front.passes, logger: deps.logger }, [
         clipRoutes({ current: () => front.ringApi, camera: () => front.cameraJson() }),
         async (app) => registerViewRoutes(app, moduleViewSource(deps.handle), { prefix: '' }),
+        windowRoutes(deps.window),
       ]);
     }
     return front;
@@ -125,4 +140,16 @@ export class ModuleHttp {
     this.ringCamera = null;
     await api?.stop();
   }
+}
+
+/**
+ * Where the server listens: as http configures it, or — http off, a window wanted — on a
+ * free loopback port behind a token the module makes for itself (its window gets in with a
+ * one-time pass; no other local client or page learns the token).
+ */
+function serverFor(deps: ModuleHttpDeps): { host: string; port: number; token: string | null } | null {
+  const { enabled, host, port, token } = deps.config.http;
+  if (enabled) return { host, port, token };
+  if (deps.window.wanted) return { host: '127.0.0.1', port: 0, token: randomBytes(32).toString('base64url') };
+  return null;
 }

@@ -3,6 +3,7 @@ import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify'
 import { ModuleError } from '../errors/codes.js';
 import { silentLogger, type Logger } from '../logging/logger.js';
 import { createAjv, describeProblem } from '../config/schema_registry.js';
+import type { WindowPasses } from '../window/window_passes.js';
 
 export interface HttpServerOptions {
   /** Default 127.0.0.1. Anything but loopback needs a token. */
@@ -11,6 +12,8 @@ export interface HttpServerOptions {
   readonly port?: number;
   /** When set, every request needs `Authorization: Bearer <token>`. */
   readonly token?: string | null;
+  /** One-time passes the module's own window redeems for the token cookie (see WindowPasses). */
+  readonly windowPasses?: WindowPasses | null;
   /** Largest request body accepted (default 16 KiB). */
   readonly bodyLimit?: number;
   /** A response that does not match its schema fails with 500 (tests); otherwise it is logged. */
@@ -61,12 +64,18 @@ function cookieValue(header: string | undefined, name: string): string | null {
  * cookie (a browser), which `?token=<token>` on any page sets: HttpOnly, SameSite=Strict, so
  * other sites can neither read it nor send it along.
  */
-function admitted(request: { headers: Record<string, string | string[] | undefined>; url: string }, token: string): 'header' | 'cookie' | 'query' | null {
+function admitted(
+  request: { headers: Record<string, string | string[] | undefined>; url: string },
+  token: string,
+  passes: WindowPasses | null,
+): 'header' | 'cookie' | 'query' | null {
   const authorization = request.headers['authorization'];
   if (typeof authorization === 'string' && sameSecret(authorization, `Bearer ${token}`)) return 'header';
   const cookie = request.headers['cookie'];
   if (sameSecret(cookieValue(typeof cookie === 'string' ? cookie : undefined, TOKEN_COOKIE), token)) return 'cookie';
-  if (sameSecret(new URL(request.url, 'http://module.invalid').searchParams.get('token'), token)) return 'query';
+  const query = new URL(request.url, 'http://module.invalid').searchParams;
+  if (sameSecret(query.get('token'), token)) return 'query';
+  if (passes?.redeem(query.get('window_pass'))) return 'query';
   return null;
 }
 
@@ -113,7 +122,7 @@ export function buildHttpApp(options: HttpServerOptions = {}): FastifyInstance {
   });
   if (token !== null) {
     app.addHook('onRequest', async (request, reply) => {
-      const how = admitted(request, token);
+      const how = admitted(request, token, options.windowPasses ?? null);
       if (how === 'query') {
         void reply.header('set-cookie', `${TOKEN_COOKIE}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`);
       } else if (how === null) {

@@ -32,6 +32,8 @@ export interface StdioOptions {
   readonly maxLineBytes?: number;
   /** --key-file: encrypt every recording with this key file (turns encryption on). */
   readonly keyFile?: string;
+  /** The host's --window-geometry (WxH+X+Y): show the view in a window there, on a desktop. */
+  readonly windowGeometry?: string;
 }
 
 /** The config the module starts with; a --config-path that cannot be read or parsed throws. */
@@ -82,7 +84,7 @@ export async function serveStdio(options: StdioOptions): Promise<number> {
     handle = createCamerasModule({
       bus, onStatus: write, config: hostConfig(options), logger,
       ...(options.instanceId ? { instanceId: options.instanceId } : {}),
-    });
+    }, options.windowGeometry ? { window: { geometry: options.windowGeometry } } : {});
   } catch (err) {
     write(startupFailure(err, options.configPath, options.keyFile));
     restoreConsole();

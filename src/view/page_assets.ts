@@ -32,6 +32,7 @@ export const PAGE_ASSETS: Readonly<Record<string, PageAsset>> = {
   'settings.js': { file: path.join(PAGE_DIR, 'settings.js'), contentType: JS },
   'trial.js': { file: path.join(PAGE_DIR, 'trial.js'), contentType: JS },
   'format.js': { file: path.join(PAGE_DIR, 'format.js'), contentType: JS },
+  'window_mode.js': { file: path.join(PAGE_DIR, 'window_mode.js'), contentType: JS },
   'uPlot.esm.js': { file: path.join(UPLOT_DIR, 'uPlot.esm.js'), contentType: JS },
   'uPlot.min.css': { file: path.join(UPLOT_DIR, 'uPlot.min.css'), contentType: CSS },
 };

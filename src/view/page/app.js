@@ -4,10 +4,14 @@ import { followMetrics, showSample } from './metrics.js';
 import { createPlots } from './plots.js';
 import { createSettings } from './settings.js';
 import { createTrialPanel } from './trial.js';
+import { isWindowMode, startWindowMode, titleWith } from './window_mode.js';
 
 async function main() {
+  const inWindow = isWindowMode();
+  if (inWindow) startWindowMode();
   const settings = createSettings();
   const state = await settings.refresh();
+  if (inWindow) titleWith(state.capabilities?.name ?? null);
   const trial = createTrialPanel(state.settings.allow_trial_control);
   startPreview(document.querySelector('[data-testid="preview"]'));
   const plots = createPlots();
@@ -19,7 +23,9 @@ async function main() {
       if (!sample.interim) plots.push(sample);
       trial.show(sample);
       // A camera that came back (or was assigned) may have other modes and controls.
-      if (lastCamera !== null && lastCamera !== sample.camera && sample.camera === 'live') void settings.refresh();
+      if (lastCamera !== null && lastCamera !== sample.camera && sample.camera === 'live') {
+        void settings.refresh().then((fresh) => { if (inWindow) titleWith(fresh.capabilities?.name ?? null); });
+      }
       lastCamera = sample.camera;
     },
   });
