@@ -5,7 +5,6 @@ import { OpenStreams } from './open_streams.js';
 import { EventStream } from './event_stream.js';
 import { streamPreview } from './preview_stream.js';
 import { loadAsset, PAGE_ASSETS } from './page_assets.js';
-import { SECURITY_HEADERS } from './security_headers.js';
 import { useProjectValidation } from './view_validation.js';
 import { ASSET_PARAMS, CONFIG_BODY, CONTROL_BODY, EMPTY_BODY, TRIAL_START_BODY, type ControlBody, type TrialStartBody } from './route_schemas.js';
 
@@ -15,7 +14,8 @@ export interface ViewRouteOptions {
 }
 
 /**
- * Mounts the web view on a fastify server as an encapsulated plugin: the page and its
+ * Mounts the web view on the module's HTTP app (buildHttpApp, which puts the security headers
+ * on every response and guards every request) as an encapsulated plugin: the page and its
  * assets, the live preview, the metrics stream, capabilities, snapshot, and the actions,
  * each of which is a module command sent through the host's validated path. Resolves once
  * the routes are registered.
@@ -30,9 +30,6 @@ async function viewPlugin(scope: FastifyInstance, source: ViewSource): Promise<v
   const streams = new OpenStreams();
   scope.addHook('preClose', async () => streams.endAll());
   scope.addHook('onClose', async () => metrics.close());
-  scope.addHook('onRequest', async (_request, reply) => {
-    void reply.headers(SECURITY_HEADERS);
-  });
 
   scope.get('/', async (_request, reply) => sendAsset(reply, 'index.html'));
   scope.get<{ Params: { file: string } }>('/assets/:file', { schema: { params: ASSET_PARAMS } }, async (request, reply) =>
@@ -52,7 +49,7 @@ async function viewPlugin(scope: FastifyInstance, source: ViewSource): Promise<v
 
   scope.get('/api/metrics', (_request, reply) => {
     reply.hijack();
-    const stream = new EventStream(reply.raw, SECURITY_HEADERS);
+    const stream = new EventStream(reply.raw);
     const watching = metrics.watch((sample) => stream.send('metrics', sample));
     streams.add(reply.raw, watching.stop);
     stream.send('history', watching.history);
