@@ -47,7 +47,8 @@ async function viewPlugin(scope: FastifyInstance, source: ViewSource): Promise<v
     return capabilities;
   });
 
-  scope.get('/api/metrics', (_request, reply) => {
+  // The streams have no HEAD: Node holds back a HEAD answer's head until it ends, which a stream never does.
+  scope.get('/api/metrics', { exposeHeadRoute: false }, (_request, reply) => {
     reply.hijack();
     const stream = new EventStream(reply.raw);
     const watching = metrics.watch((sample) => stream.send('metrics', sample));
@@ -55,7 +56,7 @@ async function viewPlugin(scope: FastifyInstance, source: ViewSource): Promise<v
     stream.send('history', watching.history);
   });
 
-  scope.get('/api/preview.mjpeg', (_request, reply) => {
+  scope.get('/api/preview.mjpeg', { exposeHeadRoute: false }, (_request, reply) => {
     const preview = source.config().preview;
     if (!preview.enabled) return reply.code(409).send({ error: 'The preview is turned off (preview.enabled is false)' });
     reply.hijack();

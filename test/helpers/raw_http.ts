@@ -10,7 +10,7 @@ export interface RawAnswer {
 export interface RawRequest {
   readonly method?: string;
   readonly path: string;
-  /** Sent exactly as given: Host, Origin and Content-Type too (fetch would not let a test set Host). */
+  /** Sent exactly as given: Host (none unless given), Origin and Content-Type too (fetch would not let a test set Host). */
   readonly headers?: Readonly<Record<string, string>>;
   readonly body?: string;
 }
@@ -23,7 +23,7 @@ export function rawRequest(origin: string, request: RawRequest): Promise<RawAnsw
   return new Promise((resolve, reject) => {
     const outgoing = http.request({
       host: url.hostname, port: Number(url.port), method: request.method ?? 'GET', path: request.path,
-      headers: { ...request.headers }, agent: false,
+      headers: { ...request.headers }, agent: false, setHost: false,
     }, (response) => {
       const chunks: Buffer[] = [];
       const done = (): void => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks).toString('utf8') });
