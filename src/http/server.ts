@@ -4,8 +4,8 @@ import { ModuleError } from '../errors/codes.js';
 import { silentLogger, type Logger } from '../logging/logger.js';
 import { createAjv, describeProblem } from '../config/schema_registry.js';
 import { isLoopback } from './loopback.js';
-import { parseHostHeader, registerRequestGuard } from './request_guard.js';
-import { useSecurityHeaders } from './security_headers.js';
+import { protectHttpApp } from './protect.js';
+import { parseHostHeader } from './request_guard.js';
 
 export { isLoopback } from './loopback.js';
 
@@ -108,8 +108,7 @@ export function buildHttpApp(options: HttpServerOptions = {}): FastifyInstance {
     }
   }
   const app = Fastify({ bodyLimit: options.bodyLimit ?? HTTP_DEFAULTS.bodyLimit, logger: false, return503OnClosing: true });
-  useSecurityHeaders(app);
-  registerRequestGuard(app, { bindHost: host, allowedHosts: options.allowedHosts ?? [] });
+  protectHttpApp(app, { bindHost: host, allowedHosts: options.allowedHosts ?? [] });
   const ajv = createAjv({ useDefaults: false });
   app.setValidatorCompiler(({ schema }) => ajv.compile(schema));
   app.setSchemaErrorFormatter((errors, dataVar) => {

@@ -1,4 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { ModuleError } from '../errors/codes.js';
+import { isProtected } from '../http/protect.js';
 import type { CommandOutcome, ViewSource } from './view_source.js';
 import { LiveMetrics } from './live_metrics.js';
 import { OpenStreams } from './open_streams.js';
@@ -21,6 +23,10 @@ export interface ViewRouteOptions {
  * the routes are registered.
  */
 export async function registerViewRoutes(app: FastifyInstance, source: ViewSource, options: ViewRouteOptions = {}): Promise<void> {
+  if (!isProtected(app)) {
+    // Without them any web page the user opens could read the camera and change its settings.
+    throw new ModuleError('INVALID_PARAMS', 'the web view needs a server with the request guard and security headers: build it with buildHttpApp(), or call protectHttpApp(app, { bindHost }) first');
+  }
   await app.register(async (scope) => viewPlugin(scope, source), { prefix: options.prefix ?? '/view' });
 }
 

@@ -1,6 +1,9 @@
 import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
-import type { FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { protectHttpApp } from '../../../src/http/protect.js';
+import { registerViewRoutes } from '../../../src/view/view_routes.js';
+import type { ViewSource } from '../../../src/view/view_source.js';
 import { buildHttpApp, isLoopback } from '../../../src/http/server.js';
 import { SECURITY_HEADERS } from '../../../src/http/security_headers.js';
 
@@ -75,5 +78,29 @@ describe('HTTP server', () => {
     expect(foreign.json()).to.deep.include({ ok: false });
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) expect(foreign.headers[name.toLowerCase()], name).to.equal(value);
     await app.close();
+  });
+
+  it('mounts the web view only on a protected server; protectHttpApp protects a fastify server of one\'s own', async () => {
+    const bare = Fastify();
+    const unused = {} as ViewSource;
+    let refused: unknown = null;
+    await registerViewRoutes(bare, unused).catch((err: unknown) => (refused = err));
+    expect(refused).to.be.instanceOf(Error);
+    expect(String(refused)).to.match(/request guard .* buildHttpApp\(\), or call protectHttpApp/);
+    await bare.close();
+
+    const own = Fastify();
+    protectHttpApp(own, { bindHost: '127.0.0.1' });
+    own.post('/act', async () => ({ ok: true }));
+    const { host } = await listen(own);
+    const act = (headers: Record<string, string>) =>
+      own.inject({ method: 'POST', url: '/act', payload: '{}', headers: { 'content-type': 'application/json', host, ...headers } });
+    expect((await act({})).statusCode).to.equal(200);
+    expect((await act({ host: 'rebind.test:80' })).statusCode).to.equal(421);
+    expect((await act({ origin: 'http://evil.test' })).statusCode).to.equal(403);
+    const plain = await act({ 'content-type': 'text/plain' });
+    expect(plain.statusCode).to.equal(415);
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) expect(plain.headers[name.toLowerCase()], name).to.equal(value);
+    await own.close();
   });
 });
