@@ -19,7 +19,7 @@ describe('the module\'s HTTP server refuses foreign hosts, foreign origins and r
   const jpegQuality = (): number => m.handle.runtime.currentConfig.record.jpeg_quality;
 
   before(async () => {
-    m = await startLiveModule({ http: { enabled: true }, segments: { enabled: true, segment_seconds: 3600 } });
+    m = await startLiveModule({ http: { enabled: true, allowed_hosts: ['cam.lab.example'] }, segments: { enabled: true, segment_seconds: 3600 } });
     const ready = m.statuses.find((s) => s.status === 'ready');
     url = ready?.status === 'ready' ? ready.data.http_url ?? '' : '';
     port = Number(new URL(url).port);
@@ -41,7 +41,8 @@ describe('the module\'s HTTP server refuses foreign hosts, foreign origins and r
     const posted = await ask({ method: 'POST', path: '/force_rotate', headers: { host: `rebind.test:${port}`, 'content-type': 'application/json' }, body: '{}' });
     expect(posted.status).to.equal(421);
     expect(await segmentIds()).to.deep.equal(before);
-    for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, `LocalHost:${port}`]) {
+    // http.allowed_hosts: a name a reverse proxy forwards, exactly as it sends it.
+    for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, `LocalHost:${port}`, 'cam.lab.example']) {
       expect((await ask({ path: '/api/state', headers: { host } })).status, host).to.equal(200);
     }
   });

@@ -24,6 +24,8 @@ describe('HTTP server', () => {
     expect(() => buildHttpApp({ host: '0.0.0.0' })).to.throw(/set http.token/);
     expect(() => buildHttpApp({ host: '127.0.0.1', token: '' })).to.throw(/must not be empty/);
     expect(() => buildHttpApp({ host: '0.0.0.0', token: 'long-enough' })).to.not.throw();
+    expect(() => buildHttpApp({ allowedHosts: ['cam.lab.example:8765', 'proxy.example'] })).to.not.throw();
+    expect(() => buildHttpApp({ allowedHosts: ['http://cam.lab.example/'] })).to.throw(/http.allowed_hosts: 'http:\/\/cam.lab.example\/' is not a host name/);
   });
 
   it('checks the bearer token, limits the body, validates with the project schemas and answers unknown routes with 404', async () => {
