@@ -128,9 +128,10 @@ export function buildHttpApp(options: HttpServerOptions = {}): FastifyInstance {
     };
   });
   if (token !== null) {
+    let portCookie: string | null = null;
     app.addHook('onRequest', async (request, reply) => {
       // The guard has refused requests that reach no listening port, so there is one here.
-      const cookieName = tokenCookieName(listeningPort(app) ?? 0);
+      const cookieName = portCookie ??= tokenCookieName(listeningPort(app) ?? 0);
       const how = admitted(request, token, cookieName);
       if (how === 'query') {
         void reply.header('set-cookie', `${cookieName}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`);
