@@ -26,7 +26,6 @@ export interface RequestFacts {
 
 /** Methods a browser may send cross-site that must not change anything. */
 const READ_METHODS = new Set(['GET', 'HEAD']);
-const WILDCARDS = new Set(['0.0.0.0', '::', '[::]', '']);
 const HOST_HEADER = /^(\[[0-9a-f:.]+\]|[^:[\]/@\s]+)(?::(\d{1,5}))?$/;
 
 /** `name:port` as a Host header says it, lowercase, IPv6 in brackets, IPv4-mapped IPv6 unmapped. */
@@ -56,8 +55,9 @@ export interface HostRuleOptions {
  * address; when bound beyond loopback also the machine's own addresses and host name.
  */
 export function acceptedHosts(options: HostRuleOptions, port: number): Set<string> {
-  const names = ['localhost', '127.0.0.1', '::1'];
-  if (!WILDCARDS.has(options.bindHost.trim())) names.push(options.bindHost);
+  // The bound address even when it is a wildcard: the URL the module reports then names it, and
+  // an address literal cannot be rebound (only a DNS name can be made to point elsewhere).
+  const names = ['localhost', '127.0.0.1', '::1', options.bindHost];
   if (!isLoopback(options.bindHost)) {
     const hostname = os.hostname();
     names.push(hostname, `${hostname}.local`);
