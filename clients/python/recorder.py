@@ -248,7 +248,7 @@ class Recorder:
         return self._call("GET", "/health")
 
     def force_rotate(self) -> Mapping[str, Any]:
-        return self._call("POST", "/force_rotate")
+        return self._call("POST", "/force_rotate", {})
 
     def _call(self, method: str, route: str, body: Optional[dict] = None) -> Mapping[str, Any]:
         data = None

@@ -1,3 +1,4 @@
+import type { FastifyPluginAsync } from 'fastify';
 import type { ResolvedConfig } from '../config/config.js';
 import type { Logger } from '../logging/logger.js';
 import type { CamerasModuleHandle } from '../module_handle.js';
@@ -11,7 +12,7 @@ import type { FileSinks } from '../storage/sinks/file_sinks.js';
 import { moduleViewSource } from '../view/module_view_source.js';
 import { registerViewRoutes } from '../view/view_routes.js';
 import { ClipApi } from './clip_api.js';
-import { clipRoutes } from './clip_routes.js';
+import { clipRoutes, type ClipRoutesOptions } from './clip_routes.js';
 import { createHttpServer, type HttpServer } from './server.js';
 
 export interface ModuleHttpDeps {
@@ -25,6 +26,11 @@ export interface ModuleHttpDeps {
   readonly lifecycle: FileLifecycle;
   /** The module's encryption (DI Encryption): the key the ring reads its encrypted segments with. */
   readonly encryption: EncryptionSettings;
+}
+
+/** Every route of the module's server: the clip API, and the web view at `/`. */
+export function moduleRoutePlugins(handle: CamerasModuleHandle, ring: ClipRoutesOptions): FastifyPluginAsync[] {
+  return [clipRoutes(ring), async (app) => registerViewRoutes(app, moduleViewSource(handle), { prefix: '' })];
 }
 
 /** Owner name of the ring's listener on the module bus. */
@@ -62,11 +68,9 @@ export class ModuleHttp {
       });
     }
     if (deps.config.http.enabled) {
-      const { host, port, token } = deps.config.http;
-      front.server = await createHttpServer({ host, port, token, logger: deps.logger }, [
-        clipRoutes({ current: () => front.ringApi, camera: () => front.cameraJson() }),
-        async (app) => registerViewRoutes(app, moduleViewSource(deps.handle), { prefix: '' }),
-      ]);
+      const { host, port, token, allowed_hosts: allowedHosts } = deps.config.http;
+      front.server = await createHttpServer({ host, port, token, allowedHosts, logger: deps.logger },
+        moduleRoutePlugins(deps.handle, { current: () => front.ringApi, camera: () => front.cameraJson() }));
     }
     return front;
   }
