@@ -11,6 +11,8 @@ import { CliUsageError } from './cli_error.js';
 import { httpConfig, type HttpListen } from '../config/http_listen.js';
 import { checkEncryptedTrial } from './demo_decrypted_check.js';
 import type { RecordingCheck } from '../verify/recording_check.js';
+import type { SymmetricKey } from '../crypto/symmetric_key.js';
+import { loadKeyFile } from '../crypto/symmetric_key.js';
 
 export interface DemoOptions {
   readonly out?: string;
@@ -56,6 +58,15 @@ function holdsNoFile(dir: string): boolean {
   return fs.readdirSync(dir, { withFileTypes: true }).every((entry) => entry.isDirectory() && holdsNoFile(path.join(dir, entry.name)));
 }
 
+function demoKey(keyFile: string): SymmetricKey {
+  try {
+    return loadKeyFile(keyFile, 'key-file');
+  } catch (err) {
+    if (err instanceof ModuleError) throw new CliUsageError(`--key-file ${err.message}`);
+    throw err;
+  }
+}
+
 function parseCamera(spec: string): DeviceSpec {
   try {
     return parseDeviceSpec(spec);
@@ -75,9 +86,11 @@ export async function runDemo(options: DemoOptions): Promise<number> {
   const count = Math.round(positive(options.cameras, 1, 'cameras', 16));
   const spec = options.camera ?? DEFAULT_CAMERA;
   const backend = demoBackend(parseCamera(spec));
+  // The key is needed for the check afterwards: one that cannot be loaded stops the demo before it records.
+  const key = options.keyFile === undefined ? undefined : demoKey(options.keyFile);
   const folder = freshFolder(options.out);
   try {
-    return await recordAndCheck(options, { spec, backend, count, seconds, outDir: folder.dir });
+    return await recordAndCheck(options, { spec, backend, count, seconds, outDir: folder.dir, key });
   } finally {
     // A demo that failed before writing anything leaves no empty folder behind.
     if (folder.created && fs.existsSync(folder.dir) && holdsNoFile(folder.dir)) fs.rmSync(folder.dir, { recursive: true, force: true });
@@ -90,9 +103,10 @@ interface DemoPlan {
   readonly count: number;
   readonly seconds: number;
   readonly outDir: string;
+  readonly key: SymmetricKey | undefined;
 }
 
-async function recordAndCheck(options: DemoOptions, { spec, backend, count, seconds, outDir }: DemoPlan): Promise<number> {
+async function recordAndCheck(options: DemoOptions, { spec, backend, count, seconds, outDir, key }: DemoPlan): Promise<number> {
   const { print } = options;
   print(`cameras-usb2 demo: ${count} camera(s) of ${spec}, ${seconds} s, writing into ${outDir}`);
   const http = options.http;
@@ -130,10 +144,10 @@ async function recordAndCheck(options: DemoOptions, { spec, backend, count, seco
     await Promise.all(hosts.map((h) => h.stop()));
   }
   // Encrypted, a paused trial's timing CSV gets its last segment when the trial is sealed (at stop).
-  return verify(hosts, print, options.keyFile);
+  return verify(hosts, print, key);
 }
 
-async function verify(hosts: readonly ReferenceHost[], print: (line: string) => void, keyFile: string | undefined): Promise<number> {
+async function verify(hosts: readonly ReferenceHost[], print: (line: string) => void, key: SymmetricKey | undefined): Promise<number> {
   const ready = hosts[0]?.statuses.find((m) => m.status === 'ready');
   const ffmpegPath = ready?.status === 'ready' ? ready.data.ffmpeg?.path ?? null : null;
   const ffprobe = await new FfprobeLocator().locate(ffmpegPath);
@@ -148,22 +162,21 @@ async function verify(hosts: readonly ReferenceHost[], print: (line: string) => 
       continue;
     }
     let check: RecordingCheck;
-    if (keyFile === undefined) {
+    if (key === undefined) {
       check = await checkRecording(ffprobe.path, stopped.data.video_files, stopped.data.timing_path);
     } else {
-      const encrypted = await checkEncryptedTrial(ffprobe.path, keyFile, {
+      const encrypted = await checkEncryptedTrial(ffprobe.path, key, {
         videoFiles: stopped.data.video_files, timingPath: stopped.data.timing_path, metadataPath: stopped.data.metadata_path,
       });
       for (const line of encrypted.verified) print(`[cam${i + 1}] verified ${line}`);
       if (encrypted.plaintextFiles.length > 0) print(`[cam${i + 1}] NOT ENCRYPTED: ${encrypted.plaintextFiles.join(', ')}`);
       ok &&= encrypted.plaintextFiles.length === 0;
-      print(`[cam${i + 1}] decrypted into a temp folder (removed again); checking the plaintext there`);
+      print(`[cam${i + 1}] decrypted in memory and through a pipe into ffprobe (no plaintext file written); checking that`);
       check = encrypted.check;
     }
     const agree = check.problems.length === 0 && check.rows === stopped.data.frames_recorded;
     ok &&= agree && check.rows > 0;
-    // Encrypted, the check ran on decrypted copies (gone now): name the files on disk.
-    check.files.forEach((file, n) => print(`[cam${i + 1}] video    ${keyFile === undefined ? file.path : stopped.data.video_files[n] ?? file.path}  (${file.stream.codec} ${file.stream.width}x${file.stream.height}, ${file.packets} frames)`));
+    check.files.forEach((file) => print(`[cam${i + 1}] video    ${file.path}  (${file.stream.codec} ${file.stream.width}x${file.stream.height}, ${file.packets} frames)`));
     print(`[cam${i + 1}] timing   ${stopped.data.timing_path}  (${check.rows} rows)`);
     print(`[cam${i + 1}] metadata ${stopped.data.metadata_path}`);
     print(`[cam${i + 1}] ${agree ? 'OK' : 'MISMATCH'}: frames in file ${check.packets} = timing rows ${check.rows} = frames_recorded ${stopped.data.frames_recorded}; every video_pts equals its packet pts${agree ? '' : ` — ${check.problems.join('; ')}`}`);

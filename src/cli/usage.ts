@@ -43,7 +43,7 @@ options:
                   with several cameras, camera N listens on PORT+N-1)
   --segments      keep the rolling segment ring, so clips can be cut from a second terminal
   --key-file KEY  record encrypted (only .enc files are written); the demo then verifies each
-                  file and checks the trial on a decrypted copy in a temp folder
+                  file and checks the trial decrypted in memory (no plaintext file is written)
   -h, --help      this text`,
   repair: `usage: cameras-usb2 repair DIR [--json]
 
