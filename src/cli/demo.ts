@@ -13,6 +13,7 @@ import { checkEncryptedTrial } from './demo_decrypted_check.js';
 import type { RecordingCheck } from '../verify/recording_check.js';
 import type { SymmetricKey } from '../crypto/symmetric_key.js';
 import { loadKeyFile } from '../crypto/symmetric_key.js';
+import { withPassphrase, type PassphraseSource } from './passphrase_source.js';
 
 export interface DemoOptions {
   readonly out?: string;
@@ -25,6 +26,8 @@ export interface DemoOptions {
   readonly segments?: boolean;
   /** Record encrypted with this key file; the check then runs on a decrypted copy. */
   readonly keyFile?: string;
+  /** Where a passphrase-protected key file's passphrase comes from. */
+  readonly passphrase?: PassphraseSource;
   readonly print: (line: string) => void;
 }
 
@@ -58,9 +61,10 @@ function holdsNoFile(dir: string): boolean {
   return fs.readdirSync(dir, { withFileTypes: true }).every((entry) => entry.isDirectory() && holdsNoFile(path.join(dir, entry.name)));
 }
 
-function demoKey(keyFile: string): SymmetricKey {
+async function demoKey(keyFile: string, source: PassphraseSource | undefined): Promise<{ value: SymmetricKey; passphrase: string | undefined }> {
   try {
-    return loadKeyFile(keyFile, 'key-file');
+    if (source === undefined) return { value: loadKeyFile(keyFile, 'key-file'), passphrase: undefined };
+    return await withPassphrase(source, (passphrase) => loadKeyFile(keyFile, 'key-file', passphrase));
   } catch (err) {
     if (err instanceof ModuleError) throw new CliUsageError(`--key-file ${err.message}`);
     throw err;
@@ -87,10 +91,10 @@ export async function runDemo(options: DemoOptions): Promise<number> {
   const spec = options.camera ?? DEFAULT_CAMERA;
   const backend = demoBackend(parseCamera(spec));
   // The key is needed for the check afterwards: one that cannot be loaded stops the demo before it records.
-  const key = options.keyFile === undefined ? undefined : demoKey(options.keyFile);
+  const unlocked = options.keyFile === undefined ? undefined : await demoKey(options.keyFile, options.passphrase);
   const folder = freshFolder(options.out);
   try {
-    return await recordAndCheck(options, { spec, backend, count, seconds, outDir: folder.dir, key });
+    return await recordAndCheck(options, { spec, backend, count, seconds, outDir: folder.dir, key: unlocked?.value, passphrase: unlocked?.passphrase });
   } finally {
     // A demo that failed before writing anything leaves no empty folder behind.
     if (folder.created && fs.existsSync(folder.dir) && holdsNoFile(folder.dir)) fs.rmSync(folder.dir, { recursive: true, force: true });
@@ -104,9 +108,11 @@ interface DemoPlan {
   readonly seconds: number;
   readonly outDir: string;
   readonly key: SymmetricKey | undefined;
+  /** The module derives the key again from it (each camera is its own instance). */
+  readonly passphrase: string | undefined;
 }
 
-async function recordAndCheck(options: DemoOptions, { spec, backend, count, seconds, outDir, key }: DemoPlan): Promise<number> {
+async function recordAndCheck(options: DemoOptions, { spec, backend, count, seconds, outDir, key, passphrase }: DemoPlan): Promise<number> {
   const { print } = options;
   print(`cameras-usb2 demo: ${count} camera(s) of ${spec}, ${seconds} s, writing into ${outDir}`);
   const http = options.http;
@@ -121,6 +127,7 @@ async function recordAndCheck(options: DemoOptions, { spec, backend, count, seco
       options.segments === true,
     ),
     onStatus: (m) => print(`[cam${i + 1}] ${formatStatus(m)}`),
+    ...(passphrase !== undefined ? { factoryOptions: { passphrase } } : {}),
   }));
   try {
     await Promise.all(hosts.map((h) => h.start()));
