@@ -14,9 +14,10 @@ export class HiddenPrompt {
 
   ask(question: string): Promise<string> {
     const { input, output } = this;
-    output.write(question);
+    // Echo off before the question shows: an answer typed as soon as it appears is never echoed.
     const wasRaw = input.isRaw;
     input.setRawMode(true);
+    output.write(question);
     const decoder = new StringDecoder('utf8');
     let typed = '';
     return new Promise((resolve, reject) => {
