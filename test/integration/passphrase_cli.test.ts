@@ -99,6 +99,19 @@ describe('passphrase-protected keys through the built CLI', function () {
     expect(String((wrong.lines[0]?.['data'] as Record<string, unknown>)['error'])).to.match(/wrong passphrase/);
   });
 
+  it('demo records and checks with a passphrase key file, and refuses to start without the passphrase (exit 2, nothing written)', async () => {
+    const key = at('demo.key');
+    expect((await runCli(['keygen', '--passphrase-file', passFile, '--out', key], { env: NO_PASSPHRASE })).code).to.equal(0);
+    const refused = await runCli(['demo', '--key-file', key, '--out', at('demo-refused'), '--seconds', '1'], { env: NO_PASSPHRASE });
+    expect(refused.code).to.equal(2);
+    expect(refused.stderr).to.match(/protected by a passphrase/);
+    expect(fs.existsSync(at('demo-refused'))).to.equal(false);
+    const run = await runCli(['demo', '--key-file', key, '--passphrase-file', passFile, '--out', at('demo-out'), '--seconds', '1', '--camera', 'synthetic:320x240@15'], { env: NO_PASSPHRASE });
+    expect(run.code, `${run.stdout}\n${run.stderr}`).to.equal(0);
+    expect(run.stdout).to.include('demo OK');
+    expect(`${run.stdout}${run.stderr}`).not.to.include(PASSPHRASE);
+  });
+
   it('serve derives the key at start; neither the passphrase nor the key shows in argv, statuses or debug logs', async function () {
     if (process.platform !== 'linux') this.skip(); // reads /proc
     const key = at('serve.key');
