@@ -23,6 +23,7 @@ export class HiddenPrompt {
     return new Promise((resolve, reject) => {
       const finish = (error: Error | null, rest: string): void => {
         input.off('data', onData);
+        input.off('end', onEnd);
         input.pause();
         input.setRawMode(wasRaw);
         this.pending = rest;
@@ -47,10 +48,12 @@ export class HiddenPrompt {
         return false;
       };
       const onData = (chunk: Buffer): void => { take(decoder.write(chunk)); };
+      const onEnd = (): void => finish(new ModuleError('INVALID_PARAMS', 'no passphrase: the terminal closed at the prompt', { field: 'passphrase' }), '');
       const ahead = this.pending;
       this.pending = '';
       if (take(ahead)) return;
       input.on('data', onData);
+      input.on('end', onEnd);
       input.resume();
     });
   }
