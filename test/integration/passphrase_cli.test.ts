@@ -112,30 +112,37 @@ describe('passphrase-protected keys through the built CLI', function () {
     expect(`${run.stdout}${run.stderr}`).not.to.include(PASSPHRASE);
   });
 
-  it('serve derives the key at start; neither the passphrase nor the key shows in argv, statuses or debug logs', async function () {
+  it('serve derives the key at start; neither the passphrase nor the key shows in argv, statuses, debug logs or its ffmpeg children\'s environment', async function () {
     if (process.platform !== 'linux') this.skip(); // reads /proc
     const key = at('serve.key');
     expect((await runCli(['keygen', '--passphrase-file', passFile, '--out', key], { env: NO_PASSPHRASE })).code).to.equal(0);
     const stored = JSON.parse(fs.readFileSync(key, 'utf8')) as { salt: string; N: number; r: number; p: number };
     const derived = scryptSync(PASSPHRASE, Buffer.from(stored.salt, 'hex'), 32, { N: stored.N, r: stored.r, p: stored.p, maxmem: 64 << 20 });
-    const child = spawn(process.execPath, [CLI, 'serve', '--stdio', '--key-file', key, '--log-level', 'debug'], {
+    const child = spawn(process.execPath, [CLI, 'serve', '--stdio', '--key-file', key, '--log-level', 'debug', '--output-dir', at('serve-out')], {
       env: { ...process.env, ...NO_PASSPHRASE, CAMERAS_USB2_PASSPHRASE: PASSPHRASE }, stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
-    const ready = new Promise<void>((resolve) => {
-      child.stdout.on('data', (d: Buffer) => {
-        stdout += d.toString();
-        if (stdout.includes('"ready"')) resolve();
-      });
+    const shown = (text: string) => new Promise<void>((resolve) => {
+      const look = () => { if (stdout.includes(text)) resolve(); };
+      child.stdout.on('data', look);
+      look();
     });
+    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
     const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
     try {
-      await Promise.race([ready, exited]);
+      await Promise.race([shown('"ready"'), exited]);
       expect(stdout, stderr).to.include('"ready"');
       const argv = fs.readFileSync(`/proc/${child.pid}/cmdline`, 'utf8');
       expect(argv).to.include('--key-file').and.not.include(PASSPHRASE);
+      // A camera's ffmpeg: it must not inherit the passphrase through the environment.
+      child.stdin.write(`${JSON.stringify({ command: 'assign_device', camera_id: { backend: 'synthetic', stable_id: 'cam1' }, descriptor: { name: 'cam', device_path: 'synthetic:160x120@10' } })}\n`);
+      await Promise.race([shown('"device_ready"'), shown('"device_error"'), exited]);
+      expect(stdout, stderr).to.include('"device_ready"');
+      const children = fs.readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
+      expect(children, 'the capture ffmpeg runs').to.not.be.empty;
+      for (const pid of children) expect(fs.readFileSync(`/proc/${pid}/environ`, 'utf8'), `child ${pid}`).not.to.include(PASSPHRASE);
       child.stdin.end('{"command":"quit"}\n');
       expect(await exited).to.equal(0);
     } finally {
