@@ -2,7 +2,9 @@
 
 usage: python3 pty_answer.py '["answer", ...]' COMMAND ARG...
 Each answer is typed (then Enter) once a prompt mentioning "passphrase" and ending in ": "
-has appeared. Prints everything the terminal showed; exits with the command's exit code.
+has appeared. With PTY_THEN='["text to wait for", "line"]' in the environment, the line is
+typed once the answers are given and the text has appeared (a command for serve).
+Prints everything the terminal showed; exits with the command's exit code.
 """
 import json
 import os
@@ -12,6 +14,7 @@ import sys
 import time
 
 answers = json.loads(sys.argv[1])
+then = json.loads(os.environ.get("PTY_THEN", "null"))
 command = sys.argv[2:]
 pid, fd = pty.fork()
 if pid == 0:
@@ -34,6 +37,9 @@ while time.time() < deadline:
     if answers and b"passphrase" in waiting and waiting.endswith(b": "):
         os.write(fd, answers.pop(0).encode("utf-8") + b"\r")
         answered_at = len(shown)
+    elif not answers and then and then[0].encode("utf-8") in shown[answered_at:]:
+        os.write(fd, then[1].encode("utf-8") + b"\r")
+        then = None
 
 _, status = os.waitpid(pid, 0)
 sys.stdout.write(shown.decode("utf-8", "replace"))

@@ -25,9 +25,9 @@ async function encryptFile(file: string, key: EncryptionKey, plaintext: Buffer):
 }
 
 /** The command on a pseudo-terminal, each answer typed at a passphrase prompt; what the terminal showed. */
-function onTerminal(answers: string[], args: string[]): { code: number | null; shown: string } {
+function onTerminal(answers: string[], args: string[], then?: [string, string]): { code: number | null; shown: string } {
   const run = spawnSync('python3', [PTY_ANSWER, JSON.stringify(answers), process.execPath, CLI, ...args], {
-    encoding: 'utf8', timeout: 60_000, env: { ...process.env, ...NO_PASSPHRASE },
+    encoding: 'utf8', timeout: 60_000, env: { ...process.env, ...NO_PASSPHRASE, ...(then ? { PTY_THEN: JSON.stringify(then) } : {}) },
   });
   return { code: run.status, shown: run.stdout };
 }
@@ -174,6 +174,15 @@ describe('passphrase-protected keys through the built CLI', function () {
       const wrong = onTerminal(['a different one'], ['verify', file, '--key-file', key]);
       expect(wrong.code).to.equal(2);
       expect(wrong.shown).to.include('wrong passphrase').and.not.include('a different one');
+    });
+
+    it('serve started in a terminal asks before it reads commands, then runs with the derived key', async () => {
+      const key = at('serve-typed.key');
+      expect((await runCli(['keygen', '--passphrase-file', passFile, '--out', key], { env: NO_PASSPHRASE })).code).to.equal(0);
+      const run = onTerminal([PASSPHRASE], ['serve', '--stdio', '--key-file', key, '--output-dir', at('serve-typed')], ['"ready"', '{"command":"quit"}']);
+      expect(run.code, run.shown).to.equal(0);
+      expect(run.shown).to.include(`passphrase for ${key}: `).and.include('"ready"'); // exit 0: the quit typed after ready was read as a command
+      expect(run.shown).not.to.include(PASSPHRASE);
     });
 
     it('keygen writes nothing when the two passphrases differ', () => {
