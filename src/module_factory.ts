@@ -15,6 +15,8 @@ export interface ModuleOptions {
   readonly overrides?: ServiceOverrides;
   /** Where the override variables (STORAGE_WARN_PERCENT...) are read; default process.env. */
   readonly environment?: Environment;
+  /** Opens a passphrase key file (else CAMERAS_USB2_PASSPHRASE in the environment). */
+  readonly passphrase?: string;
 }
 
 /**
@@ -28,6 +30,7 @@ export function createCamerasModule(host: ModuleHost, options: ModuleOptions = {
     instanceId: host.instanceId,
     overrides: options.overrides,
     environment: options.environment,
+    ...(options.passphrase !== undefined ? { passphrase: options.passphrase } : {}),
   });
   // Locating ffmpeg waits on child processes; start it before the runtime compiles its schemas.
   void container.resolve(TOKENS.FfmpegProvider).initialize();

@@ -34,6 +34,8 @@ export interface ContainerOptions {
   readonly overrides?: ServiceOverrides;
   /** Where STORAGE_WARN_PERCENT and the other override variables are read (default process.env). */
   readonly environment?: Environment;
+  /** For a passphrase key file (else CAMERAS_USB2_PASSPHRASE in the environment). Used once, not kept. */
+  readonly passphrase?: string;
 }
 
 const cached = <T>(make: (c: DependencyContainer) => T) => ({ useFactory: instanceCachingFactory<T>(make) });
@@ -47,7 +49,7 @@ export function createModuleContainer(options: ContainerOptions): DependencyCont
   const environment = options.environment ?? process.env;
   const config = new ConfigStore(resolveStartupConfig(options.config ?? {}, environment));
   // Here, before anything starts: a key that cannot be used stops the instance (no ready), it never records in the clear.
-  const encryption = resolveEncryption(config.current.encryption, environment);
+  const encryption = resolveEncryption(config.current.encryption, environment, options.passphrase);
   c.register(TOKENS.Logger, { useValue: options.logger ?? silentLogger });
   c.register(TOKENS.ConfigStore, { useValue: config });
   c.register(TOKENS.HostInfo, { useValue: { instanceId: options.instanceId ?? null } });
