@@ -39,8 +39,12 @@ describe('docs/commands.md tables agree with the manifest and the schemas', () =
       Object.entries(ERROR_TABLE).map(([name, e]) => [e.code, name, e.message]));
   });
 
-  it('shows the test command that .ci/run calls', () => {
-    expect(readme).to.include('npm test');
-    expect(fs.readFileSync(path.join(PACKAGE_ROOT, '.ci', 'run'), 'utf8')).to.include('npm test');
+  it('shows the install and test commands that .ci/run calls', () => {
+    const setUp = readme.split('## Set-up')[1]?.split('```sh\n')[1]?.split('```')[0] ?? '';
+    const ciRun = fs.readFileSync(path.join(PACKAGE_ROOT, '.ci', 'run'), 'utf8');
+    for (const command of ['npm ci', 'npm test']) {
+      expect(setUp, `README set-up block: ${command}`).to.include(command);
+      expect(ciRun, `.ci/run: ${command}`).to.match(new RegExp(`^${command}\\b`, 'm'));
+    }
   });
 });
