@@ -45,6 +45,14 @@ describe('links between the README and the guides', () => {
     expect(broken.map((l) => `${l.from} → ${l.target}`)).to.deep.equal([]);
   });
 
+  it('the README stays a front door of at most 300 lines that links every guide in docs/', () => {
+    const readme = fs.readFileSync(path.join(PACKAGE_ROOT, 'README.md'), 'utf8');
+    expect(readme.split('\n').length).to.be.at.most(300);
+    const linked = new Set(links.filter((l) => l.from === 'README.md').map((l) => l.file));
+    const guides = fs.readdirSync(path.join(PACKAGE_ROOT, 'docs')).filter((n) => n.endsWith('.md')).map((n) => `docs/${n}`);
+    expect(guides.filter((g) => !linked.has(g))).to.deep.equal([]);
+  });
+
   it('the guides written alongside exist', function () {
     const missing = [...new Set(pending.map((l) => l.file))].filter((f) => !fs.existsSync(path.join(PACKAGE_ROOT, f)));
     if (missing.length > 0) this.skip();
