@@ -21,8 +21,10 @@ export interface IntervalSecond {
 
 /**
  * Frame intervals from the camera's own timestamps (the timing CSV's sensor_timestamp_ns),
- * for the jitter plot (per second) and the current trial's histogram. Intervals across a
- * capture restart are left out: the two timestamps come from different captures.
+ * for the jitter plot (per second) and the current trial's histogram. Only intervals between
+ * frames that follow each other in one capture count: across a capture restart the two
+ * timestamps come from different captures, and across a time this tap was off the interval
+ * would span frames it never saw (an interval the timing CSV does not have).
  */
 export class FrameIntervals {
   private previous: CapturedFrame | null = null;
@@ -34,7 +36,7 @@ export class FrameIntervals {
   add(frame: CapturedFrame): void {
     const previous = this.previous;
     this.previous = frame;
-    if (!previous || frame.captureIndex <= previous.captureIndex) return;
+    if (!previous || frame.captureIndex !== previous.captureIndex + 1) return;
     const ms = Number(frame.sensorTimestampNs - previous.sensorTimestampNs) / 1e6;
     if (!(ms > 0)) return;
     this.second.push(ms);
@@ -42,6 +44,12 @@ export class FrameIntervals {
       this.bins[Math.min(HISTOGRAM_BINS - 1, Math.floor(ms / HISTOGRAM_BIN_MS))] += 1;
       this.trialTotal += 1;
     }
+  }
+
+  /** The tap starts again after a time off: the next frame is no interval's end, and no partial second carries over. */
+  restart(): void {
+    this.previous = null;
+    this.second = [];
   }
 
   /** A trial started: its histogram starts empty. */

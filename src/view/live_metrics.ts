@@ -1,7 +1,8 @@
 import type { StatusMessage } from '../events/statuses.js';
-import { FrameIntervals } from './frame_intervals.js';
+import { FrameIntervals, type IntervalSecond } from './frame_intervals.js';
 import { cameraHealth, diskHealth, dropHealth, HEALTH_THRESHOLDS, queueHealth, recordFpsHealth } from './health.js';
-import type { CameraPresence, DiskFigures, MetricsSample } from './metrics_sample.js';
+import type { CameraPresence, DiskFigures, MetricsHistory, MetricsSample } from './metrics_sample.js';
+import { PlotSeries, type SeriesPoint } from './plot_series.js';
 import type { ViewSource } from './view_source.js';
 
 export const SAMPLE_INTERVAL_MS = 1000;
@@ -9,25 +10,44 @@ export const SAMPLE_INTERVAL_MS = 1000;
 export const STORAGE_POLL_MS = 5000;
 /** After reading the volume failed (it may not exist yet), try again only this much later. */
 export const STORAGE_RETRY_MS = 60_000;
-/** Samples kept for a page that opens later: the plots' last five minutes. */
-export const HISTORY_SAMPLES = 300;
+/** Outside a trial, the plots show this many seconds: the last five minutes. */
+export const RECENT_POINTS = 300;
+/** A trial's plots keep one point a second up to two hours, then merge pairs (see PlotSeries). */
+export const TRIAL_POINTS = 7200;
 
-type Listener = (sample: MetricsSample) => void;
+export interface MetricsWatcher {
+  readonly onSample: (sample: MetricsSample) => void;
+  /** The plots' whole series: when the page connects, and again when a trial starts. */
+  readonly onHistory: (history: MetricsHistory) => void;
+}
 
 /** Statuses after which the page gets a sample at once rather than at the next tick. */
 const INTERIM_ON: ReadonlySet<string> = new Set(['device_lost', 'device_ready', 'recording_started', 'recording_stopped', 'recording_resumed', 'device_released']);
 
+/** What the health levels compare against: the sample of a few seconds ago. */
+interface HealthInputs {
+  readonly queue_depth: number;
+  readonly frames_dropped: number;
+  readonly trial_number: number | null;
+}
+
 /**
- * Samples the module once a second for every open page, from the same figures get_status
- * and telemetry use. It runs only while a page listens: then it holds one frame hub tap
+ * Samples the module once a second, from the same figures get_status and telemetry use,
+ * while a page listens or a trial is open: a page opened in the middle of a trial gets the
+ * trial's plots and histogram from its first second. Meanwhile it holds one frame hub tap
  * that just reads timestamps (never queues a frame) and reads the output volume every few
  * seconds as get_storage_info would (no status reaches the host for it).
  */
 export class LiveMetrics {
-  private readonly listeners = new Set<Listener>();
+  private readonly watchers = new Set<MetricsWatcher>();
   private readonly intervals = new FrameIntervals();
-  private readonly history: MetricsSample[] = [];
+  private readonly recent: SeriesPoint[] = [];
+  private readonly lastSeconds: HealthInputs[] = [];
+  /** The open (or last) trial's plots; null before the first trial. */
+  private trial: PlotSeries | null = null;
+  private trialOpen = false;
   private trialLabel: string | null = null;
+  private lastSecond: IntervalSecond = { mean_ms: null, jitter_ms: null };
   private disk: DiskFigures | null = null;
   private storageQuietUntil = 0;
   private timers: NodeJS.Timeout[] = [];
@@ -38,36 +58,46 @@ export class LiveMetrics {
     this.offStatus = source.onStatus('view-metrics', (message) => this.onStatus(message));
   }
 
-  /** The samples of the last few minutes, oldest first, then every new one until the returned function is called. */
-  watch(listener: Listener): { history: readonly MetricsSample[]; stop: () => void } {
-    this.listeners.add(listener);
-    if (this.listeners.size === 1) this.start();
+  /** Every new sample until the returned function is called; the plots' history first. */
+  watch(watcher: MetricsWatcher): () => void {
+    this.watchers.add(watcher);
+    this.follow();
+    watcher.onHistory(this.history());
+    return () => {
+      this.watchers.delete(watcher);
+      this.follow();
+    };
+  }
+
+  /** The plots as a page opening now should draw them: the open trial's whole series, else the last minutes. */
+  history(): MetricsHistory {
+    const trial = this.trialOpen ? this.trial?.snapshot() : undefined;
     return {
-      history: [...this.history],
-      stop: () => {
-        this.listeners.delete(listener);
-        if (this.listeners.size === 0) this.pause();
-      },
+      trial_number: trial ? this.source.status().trial_number : null,
+      seconds_per_point: trial?.seconds_per_point ?? 1,
+      points: trial?.points ?? [...this.recent],
+      histogram: this.intervals.histogram(),
     };
   }
 
   close(): void {
-    this.listeners.clear();
-    this.pause();
+    this.watchers.clear();
+    this.trialOpen = false;
+    this.follow();
     this.offStatus();
   }
 
   /**
    * Takes one sample now: the timer's tick, or an interim one when the camera or the trial
-   * changed (which neither closes the second of the jitter figures nor enters the history).
+   * changed (which neither closes the second of the jitter figures nor enters the plots).
    */
   sample(interim = false): MetricsSample {
     const status = this.source.status();
     const telemetry = this.source.telemetry();
     const presence: CameraPresence = telemetry ? 'live' : this.source.capabilities() ? 'lost' : 'none';
-    const last = this.history.at(-1);
-    const second = interim ? { mean_ms: last?.interval_mean_ms ?? null, jitter_ms: last?.jitter_ms ?? null } : this.intervals.takeSecond();
-    const before = this.history.at(-HEALTH_THRESHOLDS.windowSeconds) ?? null;
+    const second = interim ? this.lastSecond : this.intervals.takeSecond();
+    if (!interim) this.lastSecond = second;
+    const before = this.lastSeconds.length >= HEALTH_THRESHOLDS.windowSeconds ? this.lastSeconds[0] ?? null : null;
     const queueDepth = telemetry?.queue_depth ?? 0;
     const sample: MetricsSample = {
       time_ms: Date.now(),
@@ -98,13 +128,30 @@ export class LiveMetrics {
         disk: diskHealth(this.disk?.level ?? null, this.disk?.estimated_seconds_left ?? null),
       },
     };
-    if (interim) return sample;
-    this.history.push(sample);
-    if (this.history.length > HISTORY_SAMPLES) this.history.shift();
+    if (!interim) this.keep(sample);
     return sample;
   }
 
+  private keep(sample: MetricsSample): void {
+    const point: SeriesPoint = {
+      time_ms: sample.time_ms, capture_fps: sample.capture_fps, record_fps: sample.record_fps, queue_depth: sample.queue_depth, jitter_ms: sample.jitter_ms,
+    };
+    this.recent.push(point);
+    if (this.recent.length > RECENT_POINTS) this.recent.shift();
+    if (this.trialOpen) this.trial?.add(point);
+    this.lastSeconds.push({ queue_depth: sample.queue_depth, frames_dropped: sample.frames_dropped, trial_number: sample.trial_number });
+    if (this.lastSeconds.length > HEALTH_THRESHOLDS.windowSeconds) this.lastSeconds.shift();
+  }
+
+  /** Samples while someone needs them (a page, or an open trial whose plots a page may ask for later), and only then. */
+  private follow(): void {
+    const wanted = this.watchers.size > 0 || this.trialOpen;
+    if (wanted && !this.untap) this.start();
+    if (!wanted && this.untap) this.pause();
+  }
+
   private start(): void {
+    this.intervals.restart();
     this.untap = this.source.subscribeFrames('view-intervals', (frame) => this.intervals.add(frame), { maxQueueFrames: 1 });
     this.timers = [
       setInterval(() => this.tick(), SAMPLE_INTERVAL_MS),
@@ -122,7 +169,7 @@ export class LiveMetrics {
 
   private tick(interim = false): void {
     const sample = this.sample(interim);
-    for (const listener of this.listeners) listener(sample);
+    for (const watcher of this.watchers) watcher.onSample(sample);
   }
 
   private async pollStorage(): Promise<void> {
@@ -140,17 +187,25 @@ export class LiveMetrics {
   private onStatus(message: StatusMessage): void {
     // A camera lost and back within a second must still show on the page: tell it at once,
     // once the status's handler has finished changing the state.
-    if (INTERIM_ON.has(message.status) && this.listeners.size > 0) setImmediate(() => this.tick(true));
+    if (INTERIM_ON.has(message.status) && this.watchers.size > 0) setImmediate(() => this.tick(true));
     switch (message.status) {
       case 'recording_started':
         this.trialLabel = message.data.trial_label;
+        this.trial = new PlotSeries(TRIAL_POINTS);
+        this.trialOpen = true;
+        this.follow();
         this.intervals.startTrial();
+        for (const watcher of this.watchers) watcher.onHistory(this.history());
         break;
       case 'recording_resumed':
+        this.trialOpen = true;
+        this.follow();
         this.intervals.resumeTrial();
         break;
       case 'recording_stopped':
+        this.trialOpen = false;
         this.intervals.endTrial();
+        this.follow();
         break;
       default:
         break;
@@ -159,6 +214,6 @@ export class LiveMetrics {
 }
 
 /** Drop counters restart with each trial: compare only within one. */
-function sameTrial(before: MetricsSample | null, trialNumber: number | null): before is MetricsSample {
+function sameTrial(before: HealthInputs | null, trialNumber: number | null): before is HealthInputs {
   return before !== null && before.trial_number === trialNumber;
 }

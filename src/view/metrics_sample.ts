@@ -1,6 +1,7 @@
 import type { StatusReportStatus } from '../generated/schema-types.js';
 import type { HealthLevel } from './health.js';
 import type { IntervalHistogram } from './frame_intervals.js';
+import type { SeriesPoint } from './plot_series.js';
 
 /** The volume the trials go to, as get_storage_info last reported it. */
 export interface DiskFigures {
@@ -43,4 +44,15 @@ export interface MetricsSample {
     readonly drops: HealthLevel;
     readonly disk: HealthLevel;
   };
+}
+
+/** What the plots draw when a page opens (and again when a trial starts). */
+export interface MetricsHistory {
+  /** The open trial whose series this is from its first second; null outside a trial (then: the last minutes). */
+  readonly trial_number: number | null;
+  /** 1 until a long trial's points were merged in pairs (see PlotSeries). */
+  readonly seconds_per_point: number;
+  readonly points: readonly SeriesPoint[];
+  /** The current (or last) trial's frame intervals, as counts. */
+  readonly histogram: IntervalHistogram | null;
 }

@@ -57,9 +57,13 @@ async function viewPlugin(scope: FastifyInstance, source: ViewSource): Promise<v
   scope.get('/api/metrics', { exposeHeadRoute: false }, (_request, reply) => {
     reply.hijack();
     const stream = new EventStream(reply.raw);
-    const watching = metrics.watch((sample) => stream.send('metrics', sample));
-    streams.add(reply.raw, watching.stop);
-    stream.send('history', watching.history);
+    const stop = metrics.watch({
+      onHistory: (history) => stream.send('history', history),
+      onSample: (sample) => stream.send('metrics', sample),
+    });
+    streams.add(reply.raw, stop);
+    // The bar shows the state at once instead of after the first whole second.
+    stream.send('metrics', metrics.sample(true));
   });
 
   scope.get('/api/preview.mjpeg', { exposeHeadRoute: false }, (_request, reply) => {

@@ -163,7 +163,7 @@ describe('the web view in a real browser', function () {
     await screenshot('controls');
   });
 
-  it('applies record settings through apply_config (no capture restart) and shows a refused value next to the form', async () => {
+  it('applies record settings through apply_config (no capture restart) and shows a refused value next to its own field', async () => {
     const releasedBefore = server.host.statuses.filter((m) => m.status === 'device_released').length;
     await page.fill('[data-testid="input-jpeg_quality"]', '70');
     await page.click('[data-testid="apply-record"]');
@@ -174,13 +174,50 @@ describe('the web view in a real browser', function () {
     expect(await page.textContent('[data-testid="error-record"]')).to.equal('');
     await page.fill('[data-testid="input-jpeg_quality"]', '0');
     await page.click('[data-testid="apply-record"]');
-    const error = await until('the error', async () => page.textContent('[data-testid="error-record"]'));
+    const error = await until('the error', async () => page.textContent('[data-testid="error-jpeg_quality"]'));
     expect(error).to.equal("field 'record.jpeg_quality' must be >= 1");
+    expect(await page.textContent('[data-testid="error-record"]'), 'not next to Apply').to.equal('');
     expect(server.source.config().record.jpeg_quality).to.equal(70);
-    // The page shows the error, then reloads the form from the settings in force (still 70).
-    await until('the form back at the value in force', async () => (await page.inputValue('[data-testid="input-jpeg_quality"]')) === '70');
+    // The refused value stays in its box, marked, instead of silently turning back into the value in force.
+    expect(await page.inputValue('[data-testid="input-jpeg_quality"]')).to.equal('0');
+    expect(await page.getAttribute('[data-testid="input-jpeg_quality"]', 'aria-invalid')).to.equal('true');
     expect(await page.$$eval('[data-testid="input-mode"] option', (options) => options.map((o) => o.textContent))).to.deep.equal(['640×480 @ 30 fps mjpeg']);
     expect(server.host.statuses.filter((m) => m.status === 'device_released').length).to.equal(releasedBefore);
+    await page.fill('[data-testid="input-jpeg_quality"]', '70');
+    await page.click('[data-testid="apply-record"]');
+    await until('the mark cleared', async () => (await page.getAttribute('[data-testid="input-jpeg_quality"]', 'aria-invalid')) === null);
+    expect(await page.textContent('[data-testid="error-jpeg_quality"]')).to.equal('');
+  });
+
+  it('draws the whole trial in a page opened late, with the newest values in the legends and the settings in view', async () => {
+    const started = Date.now();
+    await server.host.request('record', { trial_number: 8, trial_label: 'late' });
+    await sleep(6000);
+    const late = await browser.context.newPage();
+    try {
+      await late.setViewportSize({ width: 1280, height: 800 });
+      await late.goto(server.pageUrl);
+      await late.waitForSelector('[data-testid="settings-form"][data-loaded="true"]');
+      const points = Number(await until('the trial\'s points', () => late.getAttribute('[data-testid="plot-fps"]', 'data-points')));
+      expect(points, 'a point a second since the trial began').to.be.at.least(5);
+      const firstMs = Number(await late.getAttribute('[data-testid="plot-fps"]', 'data-first-ms'));
+      expect(firstMs - started).to.be.within(0, 1600);
+      const [report] = await server.host.request('get_status');
+      if (report?.status !== 'status_report') throw new Error('no status_report');
+      const total = Number(await late.getAttribute('[data-testid="plot-histogram"]', 'data-total'));
+      expect(total, 'the histogram holds the trial\'s intervals, not the last few').to.be.above((report.data.frames_recorded ?? 0) - 60).and.above(120);
+      expect(Number(await late.getAttribute('[data-testid="plot-histogram"]', 'data-longest-ms'))).to.be.below(60);
+      // uPlot's legend shows a value only under the cursor, unless the page fills in the newest.
+      const values = await late.$$eval('[data-testid="plot-fps"] .u-legend .u-series .u-value', (cells) => cells.map((c) => c.textContent ?? ''));
+      expect(values.slice(1).map(Number).every((v) => v > 20 && v < 40), `legend values ${values.join(', ')}`).to.equal(true);
+      const apply = await late.locator('[data-testid="apply-record"]').boundingBox();
+      expect(apply, 'the Apply button is laid out').to.not.equal(null);
+      expect((apply?.y ?? 1e9) + (apply?.height ?? 0), 'settings reachable without scrolling at 1280x800').to.be.at.most(800);
+      await late.screenshot({ path: path.join(OUTPUT_DIR, 'late-page.png') });
+    } finally {
+      await late.close();
+      await server.host.request('pause');
+    }
   });
 
   it('downloads the newest frame, exactly as the camera sent it, as the snapshot', async () => {

@@ -8,7 +8,7 @@ import { PAGE_DIR } from '../../src/view/page_assets.js';
 import { synthetic } from '../helpers/live_module.js';
 import { captureChildPid } from '../helpers/capture_child.js';
 import { startViewServer, type ViewServer } from '../browser/helpers/view_server.js';
-import type { MetricsSample } from '../../src/view/metrics_sample.js';
+import type { MetricsHistory, MetricsSample } from '../../src/view/metrics_sample.js';
 
 type PartReader = (onPart: (bytes: Uint8Array, headers: Record<string, string>) => void) => (chunk: Uint8Array) => void;
 /** The page's own multipart reader (plain ESM, no DOM), so the test reads the stream as the page does. */
@@ -166,13 +166,15 @@ describe('the web view routes over HTTP (real module, synthetic camera)', functi
     expect(server.handle.runtime.channel.hub.stats().filter((s) => s.name.startsWith('preview-')), 'no subscriber left behind').to.deep.equal([]);
   });
 
-  it('streams a history, then one metrics sample a second that agrees with get_status', async () => {
+  it('streams the plots\' history and the state at once, then one metrics sample a second that agrees with get_status', async () => {
     await server.host.request('record', { trial_number: 4, trial_label: 'routes' });
     await sleep(1200);
-    const events = await readEvents(server, 3);
-    expect(events.map((e) => e.event)).to.deep.equal(['history', 'metrics', 'metrics']);
-    const [, first, second] = events.map((e) => e.data as MetricsSample);
-    if (!first || !second) throw new Error('no samples');
+    const events = await readEvents(server, 4);
+    expect(events.map((e) => e.event)).to.deep.equal(['history', 'metrics', 'metrics', 'metrics']);
+    const [, now, first, second] = events.map((e) => e.data as MetricsSample);
+    if (!now || !first || !second) throw new Error('no samples');
+    expect(now).to.deep.include({ interim: true, state: 'recording', trial_number: 4 });
+    expect([first.interim, second.interim]).to.deep.equal([false, false]);
     expect(second.time_ms - first.time_ms).to.be.within(800, 1300);
     const [report] = await server.host.request('get_status');
     if (report?.status !== 'status_report') throw new Error('no status_report');
@@ -180,6 +182,30 @@ describe('the web view routes over HTTP (real module, synthetic camera)', functi
     expect(second.capture_fps).to.be.closeTo(30, 4);
     expect(second.disk?.available_bytes).to.be.greaterThan(0);
     expect(second.health.camera).to.equal('ok');
+    await server.host.request('pause');
+  });
+
+  it('gives a page opened during a trial the trial\'s plots and histogram from its first second, and no interval the CSV lacks', async () => {
+    // A page was open before, and closed: the tap's last frame from then must not make an interval now.
+    await readEvents(server, 2);
+    await sleep(1500);
+    const started = Date.now();
+    await server.host.request('record', { trial_number: 5, trial_label: 'late page' });
+    await sleep(4500);
+    const [historyEvent] = await readEvents(server, 1);
+    const history = historyEvent?.data as MetricsHistory;
+    const elapsed = (Date.now() - started) / 1000;
+    expect(history.trial_number).to.equal(5);
+    expect(history.seconds_per_point).to.equal(1);
+    expect(history.points.length, 'one point a second since the trial started').to.be.within(Math.floor(elapsed) - 1, Math.ceil(elapsed));
+    expect(history.points[0]?.time_ms).to.be.within(started, started + 1500);
+    const [report] = await server.host.request('get_status');
+    if (report?.status !== 'status_report') throw new Error('no status_report');
+    const recorded = report.data.frames_recorded ?? 0;
+    expect(history.histogram?.total, 'every interval of the trial so far').to.be.within(recorded - 35, recorded + 2);
+    const longest = (history.histogram?.first_ms ?? 0) + (history.histogram?.counts.length ?? 0) * (history.histogram?.bin_ms ?? 1);
+    expect(longest, 'no interval longer than the synthetic camera\'s').to.be.below(60);
+    for (const point of history.points.slice(1)) expect(point.jitter_ms ?? 0).to.be.below(15);
     await server.host.request('pause');
   });
 

@@ -13,7 +13,7 @@ async function main() {
   const plots = createPlots();
   let lastCamera = null;
   followMetrics({
-    onHistory: (samples) => plots.reset(samples),
+    onHistory: (history) => plots.reset(history),
     onSample: (sample) => {
       showSample(sample);
       if (!sample.interim) plots.push(sample);

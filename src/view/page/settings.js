@@ -145,6 +145,41 @@ function fillControls(capabilities, feedback, refresh) {
   for (const control of controls) fieldset.append(controlField(control, feedback, refresh));
 }
 
+const RECORD_FIELDS = ['codec', 'jpeg_quality', 'h264_crf', 'force_reencode'];
+
+/** The field a refusal names ("record.jpeg_quality"), when it is one of the record form's own. */
+function refusedField(result) {
+  const field = result.body?.field ?? result.body?.error?.field ?? '';
+  const name = field.startsWith('record.') ? field.slice('record.'.length) : field;
+  return RECORD_FIELDS.includes(name) ? name : null;
+}
+
+/**
+ * Shows a refusal next to the field it names and keeps the refused value in that field (the
+ * form around it shows the settings in force), so the user sees what was refused and why.
+ */
+function showRecordOutcome(result) {
+  for (const name of RECORD_FIELDS) {
+    byId(`error-${name}`).textContent = '';
+    byId(`input-${name}`).removeAttribute('aria-invalid');
+  }
+  byId('error-record').textContent = '';
+  if (result.ok) return;
+  const name = refusedField(result);
+  if (!name) {
+    byId('error-record').textContent = result.error;
+    return;
+  }
+  const input = byId(`input-${name}`);
+  const sent = result.sent?.record?.[name];
+  if (sent !== undefined) {
+    if (input.type === 'checkbox') input.checked = Boolean(sent);
+    else input.value = String(sent);
+  }
+  input.setAttribute('aria-invalid', 'true');
+  byId(`error-${name}`).textContent = result.error;
+}
+
 export function createSettings() {
   let state = null;
   const feedback = new Map();
@@ -169,8 +204,8 @@ export function createSettings() {
     const mode = state?.capabilities?.modes[Number(byId('input-mode').value)];
     if (mode && !sameMode(mode, state.capabilities.capture_mode)) Object.assign(record, { width: mode.width, height: mode.height, fps: mode.fps });
     const result = await postJson('api/config', { record });
-    byId('error-record').textContent = result.ok ? '' : result.error;
     await refresh();
+    showRecordOutcome({ ...result, sent: { record } });
   });
 
   byId('reprobe-button').addEventListener('click', async () => {

@@ -45,4 +45,23 @@ describe('FrameIntervals', () => {
     intervals.startTrial();
     expect(intervals.histogram()).to.equal(null);
   });
+
+  it('makes no interval across frames it did not see: a restarted tap, or frames skipped in between', () => {
+    const intervals = new FrameIntervals();
+    intervals.add(frame(0, 0));
+    intervals.add(frame(1, 33));
+    intervals.restart();
+    intervals.add(frame(40, 1333));
+    intervals.add(frame(41, 1366));
+    intervals.add(frame(43, 1433));
+    expect(intervals.takeSecond()).to.deep.equal({ mean_ms: 33, jitter_ms: 0 });
+  });
+
+  it('keeps a gap in the camera\'s own timestamps between consecutive frames (the CSV has it too)', () => {
+    const intervals = new FrameIntervals();
+    intervals.add(frame(0, 0));
+    intervals.add(frame(1, 100));
+    expect(intervals.takeSecond().mean_ms).to.equal(100);
+  });
 });
+
