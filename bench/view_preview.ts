@@ -5,7 +5,7 @@ import path from 'node:path';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
-import Fastify from 'fastify';
+import { buildHttpApp } from '../src/http/server.js';
 import { chromium } from 'playwright-core';
 import { FfmpegLocator } from '../src/ffmpeg/locate.js';
 import { ensureMjpegClip } from '../src/camera_core/test_clip.js';
@@ -68,7 +68,7 @@ async function main(): Promise<void> {
   const host = new ReferenceHost({ config: { storage: { base_path: outDir }, telemetry: { emit_interval_ms: 0 }, guard: { disk_free_gb_min: 0.5 } } });
   await host.start();
   const handle = host.handle as CamerasModuleHandle;
-  const app = Fastify({ logger: false });
+  const app = buildHttpApp();
   await registerViewRoutes(app, moduleViewSource(handle));
   await app.listen({ host: '127.0.0.1', port: 0 });
   const origin = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;

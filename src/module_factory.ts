@@ -18,6 +18,8 @@ export interface ModuleOptions {
   readonly environment?: Environment;
   /** The host asked for a window at this geometry (RPi_Logger's --window-geometry). */
   readonly window?: WindowRequest;
+  /** Opens a passphrase key file (else CAMERAS_USB2_PASSPHRASE in the environment). */
+  readonly passphrase?: string;
 }
 
 /**
@@ -32,6 +34,7 @@ export function createCamerasModule(host: ModuleHost, options: ModuleOptions = {
     overrides: options.overrides,
     environment: options.environment,
     ...(options.window ? { window: options.window } : {}),
+    ...(options.passphrase !== undefined ? { passphrase: options.passphrase } : {}),
   });
   // Locating ffmpeg waits on child processes; start it before the runtime compiles its schemas.
   void container.resolve(TOKENS.FfmpegProvider).initialize();

@@ -2,11 +2,15 @@
 
     from recorder import Recorder, RecorderConfig, ClipRequest, timebase_from_health_payload
 
-    health = Recorder(RecorderConfig("http://127.0.0.1:8765")).health()
-    tb = timebase_from_health_payload(health)
-    rec = Recorder(RecorderConfig("http://127.0.0.1:8765"), timebase=tb)
-    clip = rec.request_clip(ClipRequest(start_pts_ns=a, stop_pts_ns=b, label="motion_event"))
+    config = RecorderConfig("http://127.0.0.1:8765")
+    health = Recorder(config).health()
+    newest = int(health["segments"]["newest_pts_ns"])        # the newest frame on disk
+    rec = Recorder(config, timebase=timebase_from_health_payload(health))
+    clip = rec.request_clip(ClipRequest(start_pts_ns=newest - 3_000_000_000, stop_pts_ns=newest,
+                                        label="motion_event"))
     print(clip.status, clip.path)
+
+clip_example.py beside this file is that example as a script.
 
 pts values are integers of nanoseconds; they are sent as decimal strings (the producer
 accepts both and answers with strings, since they exceed 2^53 after 104 days of uptime).
@@ -248,7 +252,7 @@ class Recorder:
         return self._call("GET", "/health")
 
     def force_rotate(self) -> Mapping[str, Any]:
-        return self._call("POST", "/force_rotate")
+        return self._call("POST", "/force_rotate", {})
 
     def _call(self, method: str, route: str, body: Optional[dict] = None) -> Mapping[str, Any]:
         data = None

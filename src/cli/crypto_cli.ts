@@ -3,6 +3,7 @@ import { ModuleError } from '../errors/codes.js';
 import type { DecryptionKey } from '../crypto/file_keys.js';
 import { loadKeyFile } from '../crypto/symmetric_key.js';
 import { loadIdentityFile } from '../crypto/x25519_keys.js';
+import { processPassphraseSource, withPassphrase } from './passphrase_source.js';
 
 /** Exit codes of keygen, decrypt and verify. */
 export const EXIT_OK = 0;
@@ -34,15 +35,23 @@ export const KEY_OPTIONS = {
   'key-file': { type: 'string' },
   identity: { type: 'string' },
   'allow-truncated': { type: 'boolean' },
+  'passphrase-file': { type: 'string' },
 } as const;
 
-/** The key of --key-file or --identity (exactly one). A key that cannot be loaded is a usage error. */
-export function decryptionKeyFrom(values: { 'key-file'?: string | undefined; identity?: string | undefined }): DecryptionKey {
+/**
+ * The key of --key-file or --identity (exactly one); one protected by a passphrase takes it
+ * from --passphrase-file, CAMERAS_USB2_PASSPHRASE or the terminal. A key that cannot be
+ * loaded (a wrong passphrase among them) is a usage error.
+ */
+export async function decryptionKeyFrom(values: { 'key-file'?: string | undefined; identity?: string | undefined; 'passphrase-file'?: string | undefined }): Promise<DecryptionKey> {
   const keyFile = values['key-file'];
   const identity = values.identity;
+  const source = processPassphraseSource(values['passphrase-file']);
   if ((keyFile === undefined) === (identity === undefined)) throw new UsageError('give exactly one of --key-file KEY and --identity PRIVATE_KEY');
   try {
-    return keyFile !== undefined ? loadKeyFile(keyFile, 'key-file') : loadIdentityFile(identity as string, 'identity');
+    const loaded = await withPassphrase<DecryptionKey>(source, (passphrase) =>
+      (keyFile !== undefined ? loadKeyFile(keyFile, 'key-file', passphrase) : loadIdentityFile(identity as string, 'identity', passphrase)));
+    return loaded.value;
   } catch (err) {
     if (err instanceof ModuleError) throw new UsageError(err.message);
     throw err;

@@ -10,7 +10,7 @@ import {
 } from './crypto_cli.js';
 import { describeSummary } from './verify.js';
 
-export const DECRYPT_USAGE = 'cameras-usb2 decrypt FILE.enc (--key-file KEY | --identity PRIVATE_KEY) [-o OUT | -o -] [--allow-truncated]';
+export const DECRYPT_USAGE = 'cameras-usb2 decrypt FILE.enc (--key-file KEY | --identity PRIVATE_KEY) [--passphrase-file FILE] [-o OUT | -o -] [--allow-truncated]';
 
 const ENCRYPTED_SUFFIX = '.enc';
 
@@ -24,7 +24,7 @@ export function runDecrypt(args: string[], output: CliOutput): Promise<number> {
   return withUsage(DECRYPT_USAGE, output, async () => {
     const { values, positionals } = parsedOrUsage(() => parseArgs({ args, options: { ...KEY_OPTIONS, out: { type: 'string', short: 'o' } }, strict: true, allowPositionals: true }));
     const input = singleInput(positionals, 'decrypt');
-    const key = decryptionKeyFrom(values);
+    const key = await decryptionKeyFrom(values);
     const target = values.out ?? defaultOutput(input);
     const decrypting = new DecryptingTransform(key, { allowTruncated: values['allow-truncated'] === true });
     const toStdout = target === '-';

@@ -11,6 +11,9 @@ import { CliUsageError } from './cli_error.js';
 import { httpConfig, type HttpListen } from '../config/http_listen.js';
 import { checkEncryptedTrial } from './demo_decrypted_check.js';
 import type { RecordingCheck } from '../verify/recording_check.js';
+import type { SymmetricKey } from '../crypto/symmetric_key.js';
+import { loadKeyFile } from '../crypto/symmetric_key.js';
+import { withPassphrase, type PassphraseSource } from './passphrase_source.js';
 
 export interface DemoOptions {
   readonly out?: string;
@@ -23,6 +26,8 @@ export interface DemoOptions {
   readonly segments?: boolean;
   /** Record encrypted with this key file; the check then runs on a decrypted copy. */
   readonly keyFile?: string;
+  /** Where a passphrase-protected key file's passphrase comes from. */
+  readonly passphrase?: PassphraseSource;
   readonly print: (line: string) => void;
 }
 
@@ -56,6 +61,16 @@ function holdsNoFile(dir: string): boolean {
   return fs.readdirSync(dir, { withFileTypes: true }).every((entry) => entry.isDirectory() && holdsNoFile(path.join(dir, entry.name)));
 }
 
+async function demoKey(keyFile: string, source: PassphraseSource | undefined): Promise<{ value: SymmetricKey; passphrase: string | undefined }> {
+  try {
+    if (source === undefined) return { value: loadKeyFile(keyFile, 'key-file'), passphrase: undefined };
+    return await withPassphrase(source, (passphrase) => loadKeyFile(keyFile, 'key-file', passphrase));
+  } catch (err) {
+    if (err instanceof ModuleError) throw new CliUsageError(`--key-file ${err.message}`);
+    throw err;
+  }
+}
+
 function parseCamera(spec: string): DeviceSpec {
   try {
     return parseDeviceSpec(spec);
@@ -75,9 +90,11 @@ export async function runDemo(options: DemoOptions): Promise<number> {
   const count = Math.round(positive(options.cameras, 1, 'cameras', 16));
   const spec = options.camera ?? DEFAULT_CAMERA;
   const backend = demoBackend(parseCamera(spec));
+  // The key is needed for the check afterwards: one that cannot be loaded stops the demo before it records.
+  const unlocked = options.keyFile === undefined ? undefined : await demoKey(options.keyFile, options.passphrase);
   const folder = freshFolder(options.out);
   try {
-    return await recordAndCheck(options, { spec, backend, count, seconds, outDir: folder.dir });
+    return await recordAndCheck(options, { spec, backend, count, seconds, outDir: folder.dir, key: unlocked?.value, passphrase: unlocked?.passphrase });
   } finally {
     // A demo that failed before writing anything leaves no empty folder behind.
     if (folder.created && fs.existsSync(folder.dir) && holdsNoFile(folder.dir)) fs.rmSync(folder.dir, { recursive: true, force: true });
@@ -90,9 +107,12 @@ interface DemoPlan {
   readonly count: number;
   readonly seconds: number;
   readonly outDir: string;
+  readonly key: SymmetricKey | undefined;
+  /** The module derives the key again from it (each camera is its own instance). */
+  readonly passphrase: string | undefined;
 }
 
-async function recordAndCheck(options: DemoOptions, { spec, backend, count, seconds, outDir }: DemoPlan): Promise<number> {
+async function recordAndCheck(options: DemoOptions, { spec, backend, count, seconds, outDir, key, passphrase }: DemoPlan): Promise<number> {
   const { print } = options;
   print(`cameras-usb2 demo: ${count} camera(s) of ${spec}, ${seconds} s, writing into ${outDir}`);
   const http = options.http;
@@ -107,6 +127,7 @@ async function recordAndCheck(options: DemoOptions, { spec, backend, count, seco
       options.segments === true,
     ),
     onStatus: (m) => print(`[cam${i + 1}] ${formatStatus(m)}`),
+    ...(passphrase !== undefined ? { factoryOptions: { passphrase } } : {}),
   }));
   try {
     await Promise.all(hosts.map((h) => h.start()));
@@ -130,10 +151,10 @@ async function recordAndCheck(options: DemoOptions, { spec, backend, count, seco
     await Promise.all(hosts.map((h) => h.stop()));
   }
   // Encrypted, a paused trial's timing CSV gets its last segment when the trial is sealed (at stop).
-  return verify(hosts, print, options.keyFile);
+  return verify(hosts, print, key);
 }
 
-async function verify(hosts: readonly ReferenceHost[], print: (line: string) => void, keyFile: string | undefined): Promise<number> {
+async function verify(hosts: readonly ReferenceHost[], print: (line: string) => void, key: SymmetricKey | undefined): Promise<number> {
   const ready = hosts[0]?.statuses.find((m) => m.status === 'ready');
   const ffmpegPath = ready?.status === 'ready' ? ready.data.ffmpeg?.path ?? null : null;
   const ffprobe = await new FfprobeLocator().locate(ffmpegPath);
@@ -148,22 +169,21 @@ async function verify(hosts: readonly ReferenceHost[], print: (line: string) => 
       continue;
     }
     let check: RecordingCheck;
-    if (keyFile === undefined) {
+    if (key === undefined) {
       check = await checkRecording(ffprobe.path, stopped.data.video_files, stopped.data.timing_path);
     } else {
-      const encrypted = await checkEncryptedTrial(ffprobe.path, keyFile, {
+      const encrypted = await checkEncryptedTrial(ffprobe.path, key, {
         videoFiles: stopped.data.video_files, timingPath: stopped.data.timing_path, metadataPath: stopped.data.metadata_path,
       });
       for (const line of encrypted.verified) print(`[cam${i + 1}] verified ${line}`);
       if (encrypted.plaintextFiles.length > 0) print(`[cam${i + 1}] NOT ENCRYPTED: ${encrypted.plaintextFiles.join(', ')}`);
       ok &&= encrypted.plaintextFiles.length === 0;
-      print(`[cam${i + 1}] decrypted into a temp folder (removed again); checking the plaintext there`);
+      print(`[cam${i + 1}] decrypted in memory and through a pipe into ffprobe (no plaintext file written); checking that`);
       check = encrypted.check;
     }
     const agree = check.problems.length === 0 && check.rows === stopped.data.frames_recorded;
     ok &&= agree && check.rows > 0;
-    // Encrypted, the check ran on decrypted copies (gone now): name the files on disk.
-    check.files.forEach((file, n) => print(`[cam${i + 1}] video    ${keyFile === undefined ? file.path : stopped.data.video_files[n] ?? file.path}  (${file.stream.codec} ${file.stream.width}x${file.stream.height}, ${file.packets} frames)`));
+    check.files.forEach((file) => print(`[cam${i + 1}] video    ${file.path}  (${file.stream.codec} ${file.stream.width}x${file.stream.height}, ${file.packets} frames)`));
     print(`[cam${i + 1}] timing   ${stopped.data.timing_path}  (${check.rows} rows)`);
     print(`[cam${i + 1}] metadata ${stopped.data.metadata_path}`);
     print(`[cam${i + 1}] ${agree ? 'OK' : 'MISMATCH'}: frames in file ${check.packets} = timing rows ${check.rows} = frames_recorded ${stopped.data.frames_recorded}; every video_pts equals its packet pts${agree ? '' : ` — ${check.problems.join('; ')}`}`);

@@ -7,6 +7,7 @@ import { CliUsageError, USAGE_EXIT_CODE } from './cli_error.js';
 import { parseCommandArgs, type CommandArgs, type OptionSpec } from './command_args.js';
 import { CLI_COMMANDS, COMMAND_USAGE, GENERAL_USAGE, type CliCommand } from './usage.js';
 import { parseHttpFlag } from './http_flag.js';
+import { processPassphraseSource } from './passphrase_source.js';
 
 /** Where the CLI prints; the tests pass their own. */
 export interface CliOutput {
@@ -33,6 +34,7 @@ const SERVE_OPTIONS: OptionSpec = {
   http: { type: 'string' },
   segments: { type: 'boolean' },
   'key-file': { type: 'string' },
+  'passphrase-file': { type: 'string' },
   'no-console': { type: 'boolean' },
   'window-geometry': { type: 'string' },
   platform: { type: 'string' },
@@ -65,6 +67,8 @@ function serve(args: CommandArgs, out: CliOutput): Promise<number> {
   if (maxLineBytes !== undefined && !(Number.isInteger(maxLineBytes) && maxLineBytes >= 1024)) {
     throw new CliUsageError(`--max-line-bytes must be a whole number of bytes, at least 1024 (got ${maxLine})`);
   }
+  // Made now: it takes CAMERAS_USB2_PASSPHRASE out of the environment before any child process could inherit it.
+  const passphrases = processPassphraseSource(str(flags['passphrase-file']));
   // The host protocol asks for unknown flags to be tolerated; say so once, do not fail.
   if (args.unknown.length > 0) out.stderr(`cameras-usb2 serve: ignoring unknown option(s) ${args.unknown.join(' ')}\n`);
   return serveStdio({
@@ -79,6 +83,7 @@ function serve(args: CommandArgs, out: CliOutput): Promise<number> {
     ...(str(flags['http']) !== undefined ? { http: parseHttpFlag(str(flags['http']) as string) } : {}),
     segments: flags['segments'] === true,
     keyFile: str(flags['key-file']),
+    askPassphrase: (keyPath, field) => passphrases.forKey(keyPath, field),
     windowGeometry: str(flags['window-geometry']),
   });
 }
@@ -100,7 +105,7 @@ async function run(command: CliCommand, rest: readonly string[], out: CliOutput)
     case 'demo': {
       const spec: OptionSpec = {
         out: { type: 'string' }, seconds: { type: 'string' }, cameras: { type: 'string' }, camera: { type: 'string' },
-        http: { type: 'string' }, segments: { type: 'boolean' }, 'key-file': { type: 'string' },
+        http: { type: 'string' }, segments: { type: 'boolean' }, 'key-file': { type: 'string' }, 'passphrase-file': { type: 'string' },
       };
       const args = parseCommandArgs(command, rest, spec, { maxPositionals: 0 });
       if (args.values['help']) return usage(command, out);
@@ -109,6 +114,7 @@ async function run(command: CliCommand, rest: readonly string[], out: CliOutput)
       const http = str(v['http']);
       return runDemo({
         out: str(v['out']), seconds: str(v['seconds']), cameras: str(v['cameras']), camera: str(v['camera']), keyFile: str(v['key-file']), print,
+        passphrase: processPassphraseSource(str(v['passphrase-file'])),
         ...(http !== undefined ? { http: parseHttpFlag(http) } : {}), segments: v['segments'] === true,
       });
     }

@@ -19,6 +19,8 @@ options:
   --segments                        keep the rolling segment ring (clips of the past)
   --key-file KEY                    encrypt every recording with this key (from keygen; mode 0600);
                                     as encryption.key_file. A key that cannot be used stops the start
+  --passphrase-file FILE            first line: the passphrase of a passphrase key file (else
+                                    CAMERAS_USB2_PASSPHRASE, else asked when stdin is a terminal)
   -h, --help                        this text
 The RPi_Logger host's other flags (--no-console, --platform, ...) are accepted and unknown
 ones are tolerated with a warning on stderr, as its protocol asks.`,
@@ -30,7 +32,7 @@ Linux: CAMERAS_SYSFS_ROOT / CAMERAS_DEV_ROOT point at another sysfs / dev tree.
 options:
   --json       machine-readable output
   -h, --help   this text`,
-  demo: `usage: cameras-usb2 demo [--out DIR] [--seconds N] [--cameras N] [--camera SPEC] [--http HOST:PORT] [--segments] [--key-file KEY]
+  demo: `usage: cameras-usb2 demo [--out DIR] [--seconds N] [--cameras N] [--camera SPEC] [--http HOST:PORT] [--segments] [--key-file KEY [--passphrase-file FILE]]
 
 Records one trial from a camera (the synthetic one by default) and checks the files with ffprobe.
 
@@ -43,7 +45,9 @@ options:
                   with several cameras, camera N listens on PORT+N-1)
   --segments      keep the rolling segment ring, so clips can be cut from a second terminal
   --key-file KEY  record encrypted (only .enc files are written); the demo then verifies each
-                  file and checks the trial on a decrypted copy in a temp folder
+                  file and checks the trial decrypted in memory (no plaintext file is written)
+  --passphrase-file FILE  the passphrase of a passphrase key file, from its first line (else
+                  CAMERAS_USB2_PASSPHRASE, else asked when stdin is a terminal)
   -h, --help      this text`,
   repair: `usage: cameras-usb2 repair DIR [--json]
 
@@ -83,25 +87,32 @@ options:
   --preroll-ms N, --postroll-ms N, --max-wait-ms N
   --token T            bearer token (also CAMERAS_HTTP_TOKEN)
   -h, --help           this text`,
-  keygen: `usage: cameras-usb2 keygen [--x25519] --out FILE
+  keygen: `usage: cameras-usb2 keygen [--x25519] [--passphrase] [--passphrase-file FILE] --out FILE
 
 Writes a new random 256-bit encryption key to FILE (created exclusively, mode 0600), or with
 --x25519 a key pair: FILE (private, 0600) and FILE.pub (the recipient key a recorder holds).
 
 options:
-  --x25519     a key pair for public-key mode
-  -h, --help   this text`,
-  decrypt: `usage: cameras-usb2 decrypt FILE.enc (--key-file KEY | --identity PRIVATE_KEY) [-o OUT | -o -] [--allow-truncated]
+  --x25519                a key pair for public-key mode
+  --passphrase            protect the key with a passphrase (asked twice at the terminal, or from
+                          --passphrase-file / CAMERAS_USB2_PASSPHRASE): FILE then holds scrypt's
+                          parameters and salt, not the key; with --x25519 the private key is
+                          encrypted PKCS#8 PEM (openssl pkey reads it with the passphrase)
+  --passphrase-file FILE  the passphrase is this file's first line (implies --passphrase)
+  -h, --help              this text`,
+  decrypt: `usage: cameras-usb2 decrypt FILE.enc (--key-file KEY | --identity PRIVATE_KEY) [--passphrase-file FILE] [-o OUT | -o -] [--allow-truncated]
 
 Streams the plaintext of an encrypted recording in constant memory (to stdout with -o -).
 
 options:
   --key-file KEY          the symmetric key the file was written with
   --identity PRIVATE_KEY  the X25519 private key of the recipient
+  --passphrase-file FILE  the key's passphrase, from the file's first line (else
+                          CAMERAS_USB2_PASSPHRASE, else asked when stdin is a terminal)
   -o OUT                  where the plaintext goes (- for stdout)
   --allow-truncated       recover every complete segment of a file a crash cut short
   -h, --help              this text`,
-  verify: `usage: cameras-usb2 verify FILE.enc (--key-file KEY | --identity PRIVATE_KEY) [--allow-truncated]
+  verify: `usage: cameras-usb2 verify FILE.enc (--key-file KEY | --identity PRIVATE_KEY) [--passphrase-file FILE] [--allow-truncated]
 
 Checks every segment and says OK, or which segment at which offset failed and why.
 Exit code 0 OK, 1 verification failed, 2 usage error.
@@ -109,6 +120,7 @@ Exit code 0 OK, 1 verification failed, 2 usage error.
 options:
   --key-file KEY          the symmetric key
   --identity PRIVATE_KEY  the X25519 private key
+  --passphrase-file FILE  the key's passphrase (as for decrypt)
   --allow-truncated       accept a file cut after a complete segment, and say how much was lost
   -h, --help              this text`,
 } as const;

@@ -9,7 +9,7 @@ import {
   decryptionKeyFrom, EXIT_FAILED, EXIT_OK, KEY_OPTIONS, parsedOrUsage, singleInput, withUsage, type CliOutput,
 } from './crypto_cli.js';
 
-export const VERIFY_USAGE = 'cameras-usb2 verify FILE.enc (--key-file KEY | --identity PRIVATE_KEY) [--allow-truncated]';
+export const VERIFY_USAGE = 'cameras-usb2 verify FILE.enc (--key-file KEY | --identity PRIVATE_KEY) [--passphrase-file FILE] [--allow-truncated]';
 
 /**
  * `verify`: authenticates every segment in constant memory and prints OK with the sizes, or
@@ -19,7 +19,7 @@ export function runVerify(args: string[], output: CliOutput): Promise<number> {
   return withUsage(VERIFY_USAGE, output, async () => {
     const { values, positionals } = parsedOrUsage(() => parseArgs({ args, options: KEY_OPTIONS, strict: true, allowPositionals: true }));
     const input = singleInput(positionals, 'verify');
-    const key = decryptionKeyFrom(values);
+    const key = await decryptionKeyFrom(values);
     const decrypting = new DecryptingTransform(key, { allowTruncated: values['allow-truncated'] === true });
     const discard = new Writable({ write: (_chunk, _encoding, done) => done() });
     try {

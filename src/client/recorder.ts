@@ -172,9 +172,10 @@ export class Recorder {
 
   /** POST /force_rotate (seals the producer's open segment). */
   forceRotate(): Promise<Record<string, unknown>> {
-    return this.call('POST', '/force_rotate');
+    return this.call('POST', '/force_rotate', {});
   }
 
+  /** Every request that changes something carries a JSON body (the server refuses others, see request_guard.ts). */
   private async call(method: 'GET' | 'POST', route: string, body?: unknown): Promise<Record<string, unknown>> {
     const headers: Record<string, string> = {};
     if (body !== undefined) headers['content-type'] = 'application/json';

@@ -5,6 +5,7 @@ import type { EncryptedFileWriterOptions } from './encrypted_file_writer.js';
 import type { EncryptionKey } from './file_keys.js';
 import { keyId } from './key_id.js';
 import { DEFAULT_SEGMENT_SIZES, segmentSizeClass, type EncryptedFileKind, type SegmentSizeClass } from './segment_sizes.js';
+import { PASSPHRASE_VARIABLE } from './passphrase_kdf.js';
 import { loadKeyFile } from './symmetric_key.js';
 import { loadRecipientFile, rawPublicKey } from './x25519_keys.js';
 
@@ -34,9 +35,10 @@ export type EncryptionSettings = EncryptionOff | EncryptionOn;
  * The encryption section as the module runs with it: config laid under the environment
  * variable, the key loaded (permissions checked) once at start-up. Throws INVALID_PARAMS
  * naming the field or variable when encryption is asked for but cannot be done, so a module
- * never records in the clear believing it encrypts.
+ * never records in the clear believing it encrypts. A passphrase key file takes `passphrase`,
+ * else CAMERAS_USB2_PASSPHRASE; without either it is refused (PassphraseRequired).
  */
-export function resolveEncryption(section: EncryptionConfig | undefined, env: Environment): EncryptionSettings {
+export function resolveEncryption(section: EncryptionConfig | undefined, env: Environment, passphrase?: string): EncryptionSettings {
   const fromEnv = env[ENCRYPTION_KEY_FILE_VARIABLE]?.trim() || undefined;
   const keyFile = fromEnv ?? section?.key_file ?? undefined;
   const recipient = section?.recipient_public_key ?? undefined;
@@ -50,7 +52,7 @@ export function resolveEncryption(section: EncryptionConfig | undefined, env: En
     throw new ModuleError('INVALID_PARAMS', `encryption: give either ${keyField} or encryption.recipient_public_key, not both`, { field: keyField });
   }
   if (keyFile !== undefined) {
-    const key = loadKeyFile(keyFile, keyField);
+    const key = loadKeyFile(keyFile, keyField, passphrase ?? (env[PASSPHRASE_VARIABLE] || undefined));
     return { enabled: true, key, source: { field: keyField, path: keyFile, keyId: keyId(key.key).toString('hex') }, segmentSizes };
   }
   if (recipient !== undefined) {

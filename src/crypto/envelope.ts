@@ -5,7 +5,7 @@ import { MAX_SEGMENT_SIZE, MIN_SEGMENT_SIZE } from './tink_format.js';
 /**
  * The envelope in front of the Tink ciphertext: what Tink's format leaves out (segment size,
  * how the key is found). The whole envelope is Tink's associated data, so changing any of its
- * bytes makes segment 0 fail. Layout (README "Encryption at rest"):
+ * bytes makes segment 0 fail. Layout (docs/encryption.md, "File format"):
  *
  *   0   8  magic "CU2CRYPT"
  *   8   1  version (1)

@@ -1,6 +1,8 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { ModuleError } from '../errors/codes.js';
+import { encryptedPkcs8Pem } from './encrypted_pkcs8.js';
 import { readPublicFile, readSecretFile, SECRET_FILE_MODE, writeNewFile } from './key_files.js';
+import { PassphraseRequired, passphraseBytes, wrongPassphrase } from './passphrase_kdf.js';
 
 /** Who may read a recording: the writer holds only this public key. */
 export interface RecipientKey {
@@ -18,24 +20,31 @@ export interface IdentityKey {
 export const PUBLIC_KEY_SUFFIX = '.pub';
 
 /**
- * Writes a new X25519 key pair: `path` (PKCS#8 PEM, mode 0600) and `path.pub` (SPKI PEM,
- * 0644). Standard PEM, so `openssl pkey` reads both. Returns the public key file's path.
+ * Writes a new X25519 key pair: `path` (PKCS#8 PEM, mode 0600; encrypted PKCS#8 when a
+ * passphrase is given) and `path.pub` (SPKI PEM, 0644). Standard PEM, so `openssl pkey`
+ * reads both. Returns the public key file's path.
  */
-export function generateIdentityFiles(path: string): string {
+export function generateIdentityFiles(path: string, passphrase?: string): string {
   const { privateKey, publicKey } = generateKeyPairSync('x25519');
   const publicPath = `${path}${PUBLIC_KEY_SUFFIX}`;
   // The public file first: if it exists already nothing is written and no private key is left without its .pub.
   writeNewFile(publicPath, publicKey.export({ type: 'spki', format: 'pem' }).toString(), 0o644, 'public key file');
-  writeNewFile(path, privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), SECRET_FILE_MODE, 'private key file');
+  const pem = passphrase === undefined ? privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() : encryptedPkcs8Pem(privateKey, passphrase);
+  writeNewFile(path, pem, SECRET_FILE_MODE, 'private key file');
   return publicPath;
 }
 
-export function loadIdentityFile(path: string, field = 'identity'): IdentityKey {
+/** Loads a private key; an encrypted one needs `passphrase` (PassphraseRequired without it). */
+export function loadIdentityFile(path: string, field = 'identity', passphrase?: string): IdentityKey {
   const pem = readSecretFile(path, field, 'private key file');
+  const encrypted = pem.includes('-----BEGIN ENCRYPTED PRIVATE KEY-----');
+  if (encrypted && passphrase === undefined) throw new PassphraseRequired(path, field);
   let privateKey: KeyObject;
   try {
-    privateKey = createPrivateKey(pem);
+    privateKey = encrypted ? createPrivateKey({ key: pem, format: 'pem', passphrase: passphraseBytes(passphrase as string) }) : createPrivateKey(pem);
   } catch (err) {
+    // AES-CBC under the wrong key fails its padding check, or (rarely) decodes to no key at all.
+    if (encrypted) throw wrongPassphrase(path, field, { cause: err });
     throw new ModuleError('INVALID_PARAMS', `private key file ${path} does not hold a PEM private key`, { field, cause: err });
   }
   requireX25519(privateKey, path, field);

@@ -38,6 +38,8 @@ export interface ContainerOptions {
   readonly environment?: Environment;
   /** The host asked for a window (RPi_Logger's --window-geometry). */
   readonly window?: WindowRequest;
+  /** For a passphrase key file (else CAMERAS_USB2_PASSPHRASE in the environment). Used once, not kept. */
+  readonly passphrase?: string;
 }
 
 const cached = <T>(make: (c: DependencyContainer) => T) => ({ useFactory: instanceCachingFactory<T>(make) });
@@ -51,7 +53,7 @@ export function createModuleContainer(options: ContainerOptions): DependencyCont
   const environment = options.environment ?? process.env;
   const config = new ConfigStore(resolveStartupConfig(options.config ?? {}, environment));
   // Here, before anything starts: a key that cannot be used stops the instance (no ready), it never records in the clear.
-  const encryption = resolveEncryption(config.current.encryption, environment);
+  const encryption = resolveEncryption(config.current.encryption, environment, options.passphrase);
   c.register(TOKENS.Logger, { useValue: options.logger ?? silentLogger });
   c.register(TOKENS.ConfigStore, { useValue: config });
   c.register(TOKENS.HostInfo, { useValue: { instanceId: options.instanceId ?? null } });

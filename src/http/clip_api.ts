@@ -93,8 +93,8 @@ export class ClipApi {
     let server: HttpServer | null = null;
     if (options.http ?? options.config.http.enabled) {
       try {
-        const { host, port, token } = options.config.http;
-        server = await createHttpServer({ host, port, token, logger }, [clipRoutes({ current: () => ({ ring, clips }), ...(options.camera ? { camera: options.camera } : {}) })]);
+        const { host, port, token, allowed_hosts: allowedHosts } = options.config.http;
+        server = await createHttpServer({ host, port, token, allowedHosts, logger }, [clipRoutes({ current: () => ({ ring, clips }), ...(options.camera ? { camera: options.camera } : {}) })]);
       } catch (err) {
         await ring.stop();
         throw err;

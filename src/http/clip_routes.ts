@@ -72,7 +72,9 @@ export function clipRoutes(options: ClipRoutesOptions): FastifyPluginAsync {
       segments: need().ring.list().filter((segment) => segment.frames > 0).map(segmentJson),
     }));
 
-    app.post('/force_rotate', { schema: { response: { 200: { $ref: 'http/force_rotate.schema.json' }, '5xx': ERROR } } }, async () => {
+    app.post('/force_rotate', {
+      schema: { body: { $ref: 'http/empty_body.schema.json' }, response: { 200: { $ref: 'http/force_rotate.schema.json' }, '4xx': ERROR, '5xx': ERROR } },
+    }, async () => {
       const sealed = await need().ring.forceRotate();
       return { ok: true, sealed: sealed === null || sealed.frames === 0 ? null : segmentJson(sealed) };
     });

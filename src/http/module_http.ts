@@ -1,3 +1,4 @@
+import type { FastifyPluginAsync } from 'fastify';
 import type { ResolvedConfig } from '../config/config.js';
 import type { Logger } from '../logging/logger.js';
 import type { CamerasModuleHandle } from '../module_handle.js';
@@ -11,7 +12,7 @@ import type { FileSinks } from '../storage/sinks/file_sinks.js';
 import { moduleViewSource } from '../view/module_view_source.js';
 import { registerViewRoutes } from '../view/view_routes.js';
 import { ClipApi } from './clip_api.js';
-import { clipRoutes } from './clip_routes.js';
+import { clipRoutes, type ClipRoutesOptions } from './clip_routes.js';
 import { createHttpServer, type HttpServer } from './server.js';
 import { randomBytes } from 'node:crypto';
 import type { ModuleWindow } from '../window/window_port.js';
@@ -31,6 +32,11 @@ export interface ModuleHttpDeps {
   readonly encryption: EncryptionSettings;
   /** The module's window (DI Window): its page reports its geometry here, and it needs a server even with http off. */
   readonly window: ModuleWindow;
+}
+
+/** Every route of the module's server: the clip API, and the web view at `/`. */
+export function moduleRoutePlugins(handle: CamerasModuleHandle, ring: ClipRoutesOptions): FastifyPluginAsync[] {
+  return [clipRoutes(ring), async (app) => registerViewRoutes(app, moduleViewSource(handle), { prefix: '' })];
 }
 
 /** Owner name of the ring's listener on the module bus. */
@@ -78,8 +84,7 @@ export class ModuleHttp {
     if (listen) {
       front.passes = listen.token === null ? null : new WindowPasses();
       front.server = await createHttpServer({ ...listen, windowPasses: front.passes, logger: deps.logger }, [
-        clipRoutes({ current: () => front.ringApi, camera: () => front.cameraJson() }),
-        async (app) => registerViewRoutes(app, moduleViewSource(deps.handle), { prefix: '' }),
+        ...moduleRoutePlugins(deps.handle, { current: () => front.ringApi, camera: () => front.cameraJson() }),
         windowRoutes(deps.window),
       ]);
     }
@@ -147,9 +152,9 @@ export class ModuleHttp {
  * free loopback port behind a token the module makes for itself (its window gets in with a
  * one-time pass; no other local client or page learns the token).
  */
-function serverFor(deps: ModuleHttpDeps): { host: string; port: number; token: string | null } | null {
-  const { enabled, host, port, token } = deps.config.http;
-  if (enabled) return { host, port, token };
-  if (deps.window.wanted) return { host: '127.0.0.1', port: 0, token: randomBytes(32).toString('base64url') };
+function serverFor(deps: ModuleHttpDeps): { host: string; port: number; token: string | null; allowedHosts: readonly string[] } | null {
+  const { enabled, host, port, token, allowed_hosts: allowedHosts } = deps.config.http;
+  if (enabled) return { host, port, token, allowedHosts };
+  if (deps.window.wanted) return { host: '127.0.0.1', port: 0, token: randomBytes(32).toString('base64url'), allowedHosts: [] };
   return null;
 }

@@ -4,6 +4,11 @@ import { ModuleError } from '../errors/codes.js';
 import { silentLogger, type Logger } from '../logging/logger.js';
 import { createAjv, describeProblem } from '../config/schema_registry.js';
 import type { WindowPasses } from '../window/window_passes.js';
+import { isLoopback } from './loopback.js';
+import { protectHttpApp } from './protect.js';
+import { parseHostHeader } from './request_guard.js';
+
+export { isLoopback } from './loopback.js';
 
 export interface HttpServerOptions {
   /** Default 127.0.0.1. Anything but loopback needs a token. */
@@ -14,6 +19,8 @@ export interface HttpServerOptions {
   readonly token?: string | null;
   /** One-time passes the module's own window redeems for the token cookie (see WindowPasses). */
   readonly windowPasses?: WindowPasses | null;
+  /** Host header values accepted besides this machine's own names (http.allowed_hosts). */
+  readonly allowedHosts?: readonly string[];
   /** Largest request body accepted (default 16 KiB). */
   readonly bodyLimit?: number;
   /** A response that does not match its schema fails with 500 (tests); otherwise it is logged. */
@@ -30,13 +37,14 @@ export interface HttpServer {
 
 export const HTTP_DEFAULTS = { host: '127.0.0.1', port: 0, bodyLimit: 16 * 1024 } as const;
 
-export function isLoopback(host: string): boolean {
-  const h = host.trim().toLowerCase().replace(/^\[|\]$/g, '');
-  return h === 'localhost' || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h) || h === '::ffff:127.0.0.1';
+/**
+ * The cookie a browser keeps the token in (a page's EventSource and <img> cannot send headers).
+ * Browsers send a host's cookies to every port of it, so each server names its own after its
+ * port: two modules on one machine keep separate tokens. Scripts send the header instead.
+ */
+export function tokenCookieName(port: number): string {
+  return `cameras_usb2_token_${port}`;
 }
-
-/** The cookie a browser keeps the token in (a page's EventSource and <img> cannot send headers). */
-export const TOKEN_COOKIE = 'cameras_usb2_token';
 
 function sameSecret(given: string | null | undefined, expected: string): boolean {
   if (given === undefined || given === null) return false;
@@ -67,12 +75,13 @@ function cookieValue(header: string | undefined, name: string): string | null {
 function admitted(
   request: { headers: Record<string, string | string[] | undefined>; url: string },
   token: string,
+  cookieName: string,
   passes: WindowPasses | null,
 ): 'header' | 'cookie' | 'query' | null {
   const authorization = request.headers['authorization'];
   if (typeof authorization === 'string' && sameSecret(authorization, `Bearer ${token}`)) return 'header';
   const cookie = request.headers['cookie'];
-  if (sameSecret(cookieValue(typeof cookie === 'string' ? cookie : undefined, TOKEN_COOKIE), token)) return 'cookie';
+  if (sameSecret(cookieValue(typeof cookie === 'string' ? cookie : undefined, cookieName), token)) return 'cookie';
   const query = new URL(request.url, 'http://module.invalid').searchParams;
   if (sameSecret(query.get('token'), token)) return 'query';
   if (passes?.redeem(query.get('window_pass'))) return 'query';
@@ -88,10 +97,12 @@ export class HttpError extends Error {
 }
 
 /**
- * The module's HTTP app, not yet listening: JSON Schema 2020-12 validation of requests
- * and responses with the project's own Ajv (every schema under schemas/, so routes refer to
- * `http/….schema.json`), a body size limit, bearer-token auth when a token is set, and
- * `{ ok: false, message }` for every error. Register route plugins, then listen().
+ * The module's HTTP app, not yet listening: the security headers on every response, the
+ * request guard (Host, Origin, JSON; see request_guard.ts) before any route, JSON Schema
+ * 2020-12 validation of requests and responses with the project's own Ajv (every schema
+ * under schemas/, so routes refer to `http/….schema.json`), a body size limit, bearer-token
+ * auth when a token is set, and `{ ok: false, message }` for every error. Register route
+ * plugins, then listen().
  */
 export function buildHttpApp(options: HttpServerOptions = {}): FastifyInstance {
   const logger = options.logger ?? silentLogger;
@@ -101,7 +112,13 @@ export function buildHttpApp(options: HttpServerOptions = {}): FastifyInstance {
   if (!isLoopback(host) && token === null) {
     throw new ModuleError('INVALID_PARAMS', `http.host ${host} is not loopback: set http.token so requests must carry it`, { field: 'http.token' });
   }
+  for (const allowed of options.allowedHosts ?? []) {
+    if (parseHostHeader(allowed) === null) {
+      throw new ModuleError('INVALID_PARAMS', `http.allowed_hosts: '${allowed.slice(0, 80)}' is not a host name with an optional :port`, { field: 'http.allowed_hosts' });
+    }
+  }
   const app = Fastify({ bodyLimit: options.bodyLimit ?? HTTP_DEFAULTS.bodyLimit, logger: false, return503OnClosing: true });
+  protectHttpApp(app, { bindHost: host, allowedHosts: options.allowedHosts ?? [] });
   const ajv = createAjv({ useDefaults: false });
   app.setValidatorCompiler(({ schema }) => ajv.compile(schema));
   app.setSchemaErrorFormatter((errors, dataVar) => {
@@ -121,10 +138,13 @@ export function buildHttpApp(options: HttpServerOptions = {}): FastifyInstance {
     };
   });
   if (token !== null) {
+    let portCookie: string | null = null;
     app.addHook('onRequest', async (request, reply) => {
-      const how = admitted(request, token, options.windowPasses ?? null);
+      // The guard has refused requests that reach no listening port, so there is one here.
+      const cookieName = portCookie ??= tokenCookieName(listeningPort(app) ?? 0);
+      const how = admitted(request, token, cookieName, options.windowPasses ?? null);
       if (how === 'query') {
-        void reply.header('set-cookie', `${TOKEN_COOKIE}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`);
+        void reply.header('set-cookie', `${cookieName}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`);
       } else if (how === null) {
         await reply.code(401).header('www-authenticate', 'Bearer').send({ ok: false, message: 'missing or wrong bearer token' });
       }
@@ -139,6 +159,11 @@ export function buildHttpApp(options: HttpServerOptions = {}): FastifyInstance {
     await reply.code(status).send({ ok: false, message: error.message });
   });
   return app;
+}
+
+function listeningPort(app: FastifyInstance): number | null {
+  const address = app.server.address();
+  return address === null || typeof address === 'string' ? null : address.port;
 }
 
 /** Builds the app, registers the route plugins, listens; resolves with the URL. */

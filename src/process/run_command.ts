@@ -1,4 +1,6 @@
 import type { SpawnOptions } from 'node:child_process';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { OwnedProcess, type ProcessRegistry } from './owned_process.js';
 import type { ProcessSpawner } from './spawner.js';
 
@@ -16,12 +18,16 @@ export interface CommandResult {
   readonly signal: NodeJS.Signals | null;
   readonly spawnError: Error | null;
   readonly timedOut: boolean;
+  /** Why feeding `input` failed (the source's own error, or the child closing its stdin early); null when it did not. */
+  readonly inputError?: Error | null;
 }
 
 export interface RunCommandOptions {
   readonly timeoutMs: number;
   /** Output beyond this is dropped (keeps a runaway child from filling memory). */
   readonly maxOutputBytes?: number;
+  /** Streamed into the command's stdin (otherwise stdin is closed). */
+  readonly input?: Readable;
 }
 
 const DEFAULT_MAX_OUTPUT_BYTES = 1 << 20;
@@ -34,7 +40,10 @@ export async function runCommand(
   options: RunCommandOptions,
 ): Promise<CommandResult> {
   const maxBytes = options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
-  const proc = launcher.start(command, args, { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
+  const proc = launcher.start(command, args, { stdio: [options.input ? 'pipe' : 'ignore', 'pipe', 'pipe'], windowsHide: true });
+  const fed = options.input && proc.child.stdin
+    ? pipeline(options.input, proc.child.stdin).then(() => null, (err: unknown) => (err instanceof Error ? err : new Error(String(err))))
+    : Promise.resolve(null);
   const stdout = collect(proc.child.stdout, maxBytes);
   const stderr = collect(proc.child.stderr, maxBytes);
   let timedOut = false;
@@ -44,6 +53,7 @@ export async function runCommand(
   }, options.timeoutMs);
   const exit = await proc.exited;
   clearTimeout(timer);
+  const inputError = await fed;
   return {
     stdout: stdout.text(),
     stderr: stderr.text(),
@@ -51,6 +61,7 @@ export async function runCommand(
     signal: exit.signal,
     spawnError: exit.spawnError,
     timedOut,
+    inputError,
   };
 }
 

@@ -10,6 +10,7 @@ import { readBoundedLines, type LineSource } from './line_source.js';
 import { DEFAULT_MAX_INPUT_LINE_BYTES } from './bounded_lines.js';
 import { startupFailure, STARTUP_FAILED_EXIT_CODE } from './startup_failure.js';
 import { httpConfig, type HttpListen } from '../config/http_listen.js';
+import { PassphraseRequired } from '../crypto/passphrase_kdf.js';
 
 export interface StdioOptions {
   readonly input: NodeJS.ReadableStream;
@@ -34,6 +35,8 @@ export interface StdioOptions {
   readonly keyFile?: string;
   /** The host's --window-geometry (WxH+X+Y): show the view in a window there, on a desktop. */
   readonly windowGeometry?: string;
+  /** Asked when the key turns out to be protected by a passphrase (--passphrase-file, the variable, a terminal). */
+  readonly askPassphrase?: (keyPath: string, field: string) => Promise<string>;
 }
 
 /** The config the module starts with; a --config-path that cannot be read or parsed throws. */
@@ -79,12 +82,22 @@ export async function serveStdio(options: StdioOptions): Promise<number> {
     if (message.status === 'quitting') finish(0);
   };
   let handle: ReturnType<typeof createCamerasModule>;
+  const create = (passphrase?: string): ReturnType<typeof createCamerasModule> => createCamerasModule({
+    bus, onStatus: write, config: hostConfig(options), logger,
+    ...(options.instanceId ? { instanceId: options.instanceId } : {}),
+  }, {
+    ...(passphrase === undefined ? {} : { passphrase }),
+    ...(options.windowGeometry ? { window: { geometry: options.windowGeometry } } : {}),
+  });
   try {
     // A config mistake must not go unnoticed by running on defaults: refuse to start instead.
-    handle = createCamerasModule({
-      bus, onStatus: write, config: hostConfig(options), logger,
-      ...(options.instanceId ? { instanceId: options.instanceId } : {}),
-    }, options.windowGeometry ? { window: { geometry: options.windowGeometry } } : {});
+    try {
+      handle = create();
+    } catch (err) {
+      // Nothing started yet: the key needs a passphrase; get it and start once more with it.
+      if (!(err instanceof PassphraseRequired) || options.askPassphrase === undefined) throw err;
+      handle = create(await options.askPassphrase(err.keyPath, err.field ?? 'encryption.key_file'));
+    }
   } catch (err) {
     write(startupFailure(err, options.configPath, options.keyFile));
     restoreConsole();

@@ -22,18 +22,32 @@ export function pathRule(config: ResolvedConfig): PathRule {
  * The real location a path would have: the longest part that exists, with every symlink
  * resolved, plus the part still to be created.
  */
-function realLocation(absolute: string): string {
+function realLocation(absolute: string, links = 0): string {
   let existing = absolute;
   const rest: string[] = [];
   for (;;) {
     try {
       return path.join(fs.realpathSync(existing), ...rest);
     } catch {
+      // A dangling symlink leads where its target would be created: follow it, not its parent.
+      const target = danglingTarget(existing);
+      if (target !== null && links < MAX_SYMLINKS) return realLocation(path.join(target, ...rest), links + 1);
       const parent = path.dirname(existing);
       if (parent === existing) return absolute;
       rest.unshift(path.basename(existing));
       existing = parent;
     }
+  }
+}
+
+/** As the kernel's limit on symlinks followed in one lookup: a loop ends refused, not spinning. */
+const MAX_SYMLINKS = 40;
+
+function danglingTarget(candidate: string): string | null {
+  try {
+    return fs.lstatSync(candidate).isSymbolicLink() ? path.resolve(path.dirname(candidate), fs.readlinkSync(candidate)) : null;
+  } catch {
+    return null;
   }
 }
 
@@ -51,7 +65,7 @@ const inside = (root: string, candidate: string): boolean => {
  * path): relative paths are taken from storage.base_path, and the result — after every
  * symlink of its existing part is followed — must lie inside one of the allowed roots.
  * Anything else, and any control character, is INVALID_PARAMS (-1002) naming the field
- * and the roots. Returns the absolute path as requested (not the resolved one), so file
+ * and the roots (never where the path leads, which would tell whether outside paths exist). Returns the absolute path as requested (not the resolved one), so file
  * names in statuses stay what the host asked for.
  */
 export function resolveAllowedPath(field: string, requested: string, rule: PathRule): string {
@@ -61,7 +75,9 @@ export function resolveAllowedPath(field: string, requested: string, rule: PathR
   const absolute = path.resolve(rule.base, requested);
   const real = realLocation(absolute);
   if (rule.roots.some((root) => inside(realRoot(root), real))) return absolute;
-  throw new ModuleError('INVALID_PARAMS', `${field} must lie inside ${rule.roots.join(' or ')} (storage.base_path, storage.allowed_roots); ${JSON.stringify(requested)} resolves to ${real}`, {
-    field, data: { roots: [...rule.roots], resolved: real },
+  // Neither the resolved location nor anything else that depends on what exists outside the
+  // roots goes into the answer: the same words for a path that exists and one that does not.
+  throw new ModuleError('INVALID_PARAMS', `${field} must lie inside ${rule.roots.join(' or ')} (storage.base_path, storage.allowed_roots); ${JSON.stringify(requested)} does not`, {
+    field, data: { roots: [...rule.roots] },
   });
 }

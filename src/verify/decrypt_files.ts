@@ -1,7 +1,7 @@
 import { createReadStream, createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
-import { Writable } from 'node:stream';
+import { pipeline as pipe, Writable, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { DecryptingTransform } from '../crypto/decrypting_transform.js';
 import type { DecryptionKey } from '../crypto/file_keys.js';
@@ -32,6 +32,23 @@ export async function decryptFileTo(input: string, output: string, key: Decrypti
     throw err;
   }
   return decrypting.summary as DecryptSummary;
+}
+
+/**
+ * The plaintext of `input` as a stream, decrypted as it is read and never written anywhere;
+ * a segment that does not authenticate ends the stream with its CiphertextError.
+ */
+export function decryptingStream(input: string, key: DecryptionKey): Readable {
+  return pipe(createReadStream(input), new DecryptingTransform(key, { allowTruncated: false }), () => undefined);
+}
+
+/** The whole plaintext of a small file (a timing CSV, metadata) in memory. */
+export async function decryptToBuffer(input: string, key: DecryptionKey): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  await pipeline(createReadStream(input), new DecryptingTransform(key, { allowTruncated: false }), new Writable({
+    write: (chunk: Buffer, _encoding, done) => { chunks.push(chunk); done(); },
+  }));
+  return Buffer.concat(chunks);
 }
 
 /** Where `<dir>/<name>.enc` goes when decrypted into `into`: `<into>/<name>`. */

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { readTimingCsv, type TimingCsvRow } from '../storage/timing_reader.js';
-import { probeVideo, type ProbedStream } from './ffprobe_packets.js';
+import { probeVideo, type ProbedStream, type ProbedVideo } from './ffprobe_packets.js';
 
 export interface FileCheck {
   readonly path: string;
@@ -24,16 +24,29 @@ export interface RecordingCheck {
  */
 export async function checkRecording(ffprobePath: string, videoFiles: readonly string[], timingPath: string): Promise<RecordingCheck> {
   const rows = await readTimingCsv(timingPath);
+  const videos: ProbedPart[] = [];
+  for (const file of videoFiles) videos.push({ path: file, videoFile: path.basename(file), probed: await probeVideo(ffprobePath, file) });
+  return compareWithTiming(videos, rows);
+}
+
+/** A video part as probed, and the name its timing rows give in video_file. */
+export interface ProbedPart {
+  readonly path: string;
+  readonly videoFile: string;
+  readonly probed: ProbedVideo;
+}
+
+/** checkRecording's comparison, for parts probed and rows read some other way (decrypted in memory). */
+export function compareWithTiming(videos: readonly ProbedPart[], rows: readonly TimingCsvRow[]): RecordingCheck {
   const problems: string[] = [];
   const files: FileCheck[] = [];
-  for (const file of videoFiles) {
-    const probed = await probeVideo(ffprobePath, file);
-    const own = rows.filter((r) => r.videoFile === path.basename(file));
+  for (const { path: file, videoFile, probed } of videos) {
+    const own = rows.filter((r) => r.videoFile === videoFile);
     files.push({ path: file, stream: probed.stream, packets: probed.pts.length, rows: own.length });
-    if (own.length !== probed.pts.length) problems.push(`${path.basename(file)}: ${probed.pts.length} packets but ${own.length} timing rows`);
+    if (own.length !== probed.pts.length) problems.push(`${videoFile}: ${probed.pts.length} packets but ${own.length} timing rows`);
     own.forEach((row, i) => {
       if (i < probed.pts.length && row.videoPts !== probed.pts[i]) {
-        problems.push(`${path.basename(file)}: frame_index ${row.frameIndex} has video_pts ${row.videoPts} but packet ${i} has pts ${probed.pts[i]}`);
+        problems.push(`${videoFile}: frame_index ${row.frameIndex} has video_pts ${row.videoPts} but packet ${i} has pts ${probed.pts[i]}`);
       }
     });
   }

@@ -5,9 +5,8 @@ const MAX_BUFFERED_BYTES = 256 * 1024;
 
 /** One page's server-sent event stream. */
 export class EventStream {
-  constructor(private readonly response: ServerResponse, headers: Readonly<Record<string, string>>) {
+  constructor(private readonly response: ServerResponse) {
     response.writeHead(200, {
-      ...headers,
       'Content-Type': 'text/event-stream; charset=utf-8',
       'Cache-Control': 'no-store',
       Connection: 'keep-alive',

@@ -1,6 +1,6 @@
 /**
  * What the metrics bar's colours mean, in one place: the page only maps a level to a colour,
- * so changing a threshold here changes the page, the tests and the README table together.
+ * so changing a threshold here changes the page, the tests and the table in docs/web-view.md together.
  */
 export type HealthLevel = 'ok' | 'warn' | 'bad' | 'idle';
 

@@ -25,7 +25,6 @@ export function streamPreview(source: ViewSource, response: ServerResponse, fps:
     'Content-Type': `multipart/x-mixed-replace; boundary=${PREVIEW_BOUNDARY}`,
     'Cache-Control': 'no-store',
     Connection: 'close',
-    'X-Content-Type-Options': 'nosniff',
   });
   return source.subscribeFrames(`preview-${pageCounter}`, (frame) => writePart(response, frame), {
     maxFps: fps,

@@ -1,11 +1,12 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { ModuleError } from '../errors/codes.js';
+import { isProtected } from '../http/protect.js';
 import type { CommandOutcome, ViewSource } from './view_source.js';
 import { LiveMetrics } from './live_metrics.js';
 import { OpenStreams } from './open_streams.js';
 import { EventStream } from './event_stream.js';
 import { streamPreview } from './preview_stream.js';
 import { loadAsset, PAGE_ASSETS } from './page_assets.js';
-import { SECURITY_HEADERS } from './security_headers.js';
 import { useProjectValidation } from './view_validation.js';
 import { ASSET_PARAMS, CONFIG_BODY, CONTROL_BODY, EMPTY_BODY, TRIAL_START_BODY, type ControlBody, type TrialStartBody } from './route_schemas.js';
 
@@ -15,12 +16,17 @@ export interface ViewRouteOptions {
 }
 
 /**
- * Mounts the web view on a fastify server as an encapsulated plugin: the page and its
+ * Mounts the web view on the module's HTTP app (buildHttpApp, which puts the security headers
+ * on every response and guards every request) as an encapsulated plugin: the page and its
  * assets, the live preview, the metrics stream, capabilities, snapshot, and the actions,
  * each of which is a module command sent through the host's validated path. Resolves once
  * the routes are registered.
  */
 export async function registerViewRoutes(app: FastifyInstance, source: ViewSource, options: ViewRouteOptions = {}): Promise<void> {
+  if (!isProtected(app)) {
+    // Without them any web page the user opens could read the camera and change its settings.
+    throw new ModuleError('INVALID_PARAMS', 'the web view needs a server with the request guard and security headers: build it with buildHttpApp(), or call protectHttpApp(app, { bindHost }) first');
+  }
   await app.register(async (scope) => viewPlugin(scope, source), { prefix: options.prefix ?? '/view' });
 }
 
@@ -30,9 +36,6 @@ async function viewPlugin(scope: FastifyInstance, source: ViewSource): Promise<v
   const streams = new OpenStreams();
   scope.addHook('preClose', async () => streams.endAll());
   scope.addHook('onClose', async () => metrics.close());
-  scope.addHook('onRequest', async (_request, reply) => {
-    void reply.headers(SECURITY_HEADERS);
-  });
 
   scope.get('/', async (_request, reply) => sendAsset(reply, 'index.html'));
   scope.get<{ Params: { file: string } }>('/assets/:file', { schema: { params: ASSET_PARAMS } }, async (request, reply) =>
@@ -50,9 +53,10 @@ async function viewPlugin(scope: FastifyInstance, source: ViewSource): Promise<v
     return capabilities;
   });
 
-  scope.get('/api/metrics', (_request, reply) => {
+  // The streams have no HEAD: Node holds back a HEAD answer's head until it ends, which a stream never does.
+  scope.get('/api/metrics', { exposeHeadRoute: false }, (_request, reply) => {
     reply.hijack();
-    const stream = new EventStream(reply.raw, SECURITY_HEADERS);
+    const stream = new EventStream(reply.raw);
     const stop = metrics.watch({
       onHistory: (history) => stream.send('history', history),
       onSample: (sample) => stream.send('metrics', sample),
@@ -62,7 +66,7 @@ async function viewPlugin(scope: FastifyInstance, source: ViewSource): Promise<v
     stream.send('metrics', metrics.sample(true));
   });
 
-  scope.get('/api/preview.mjpeg', (_request, reply) => {
+  scope.get('/api/preview.mjpeg', { exposeHeadRoute: false }, (_request, reply) => {
     const preview = source.config().preview;
     if (!preview.enabled) return reply.code(409).send({ error: 'The preview is turned off (preview.enabled is false)' });
     reply.hijack();

@@ -205,6 +205,7 @@ try:
     Recorder(cfg).request_clip(ClipRequest(start_pts_ns=5, stop_pts_ns=5))
 except ClipRequestError as e:
     out['bad'] = str(e)
+out['rotate'] = [Recorder(cfg).force_rotate()['ok']]
 print(json.dumps(out))
 `;
     const { stdout } = await run('python3', ['-c', script, live.url, String(last.firstPtsNs), String(last.firstPtsNs + 1_000_000_000n), String(last.firstEpochMs + 2000), String(last.firstEpochMs + 3000)]);
@@ -217,6 +218,7 @@ print(json.dumps(out))
     expect(out['epoch']![3]).to.equal('epoch');
     expect(out['purged']![0]).to.equal(409);
     expect(out['bad']).to.match(/stop .* must be after start/);
+    expect(out['rotate'], 'force_rotate sends {} as JSON').to.deep.equal([true]);
   });
 
   it('refuses bad requests with 400/404/413 and a message naming the problem', async () => {
@@ -284,7 +286,7 @@ print(json.dumps(out))
   it('POST /force_rotate seals the open segment at once', async () => {
     const before = live.ring.openInfo;
     expect(before).to.not.equal(null);
-    const body = await json(await fetch(`${live.url}/force_rotate`, { method: 'POST' }));
+    const body = await json(await fetch(`${live.url}/force_rotate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }));
     expect((body['sealed'] as Record<string, unknown>)['id']).to.equal(before!.id);
     expect(before!.open).to.equal(false);
     await sleep(300);

@@ -18,7 +18,7 @@ export interface LaunchedBrowser {
  * Headless chromium with a fresh profile, and none of the background connections it would
  * otherwise try (update checks, sync, QUIC): the build machines have no network for them.
  */
-export async function launchChromium(): Promise<LaunchedBrowser> {
+export async function launchChromium(options: { readonly args?: readonly string[] } = {}): Promise<LaunchedBrowser> {
   const profile = mkdtempSync(path.join(tmpdir(), 'cams-chromium-'));
   // playwright passes the profile folder as --user-data-dir itself.
   const context = await chromium.launchPersistentContext(profile, {
@@ -28,6 +28,7 @@ export async function launchChromium(): Promise<LaunchedBrowser> {
     args: [
       '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      ...(options.args ?? []),
     ],
   });
   return {

@@ -1,4 +1,5 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import type { FastifyInstance } from 'fastify';
+import { buildHttpApp } from '../../../src/http/server.js';
 import type { AddressInfo } from 'node:net';
 import type { CamerasModuleHandle } from '../../../src/module_factory.js';
 import { ReferenceHost } from '../../../src/host/reference_host.js';
@@ -21,7 +22,7 @@ export interface ViewServer {
 
 /**
  * The real module (real DI: ffmpeg, capture, writers, disk) on the reference host, with the
- * view mounted on a plain fastify server on 127.0.0.1 at a free port, as the HTTP server
+ * view mounted on the module's HTTP app on 127.0.0.1 at a free port, as the HTTP server
  * will mount it. Every status is checked against its schema.
  */
 export async function startViewServer(options: { config: Record<string, unknown>; overrides?: ServiceOverrides }): Promise<ViewServer> {
@@ -34,7 +35,7 @@ export async function startViewServer(options: { config: Record<string, unknown>
   await host.start();
   const handle = host.handle as CamerasModuleHandle;
   const source = moduleViewSource(handle);
-  const app = Fastify({ logger: false });
+  const app = buildHttpApp();
   await registerViewRoutes(app, source);
   await app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = app.server.address() as AddressInfo;

@@ -52,14 +52,14 @@ describe('Recorder against a scripted producer', () => {
   let server: Server;
   let url: string;
   let script: (method: string, route: string, body: string) => [number, unknown];
-  const seen: Array<{ method: string; route: string; body: string; auth: string | undefined }> = [];
+  const seen: Array<{ method: string; route: string; body: string; auth: string | undefined; type: string | undefined }> = [];
 
   before(async () => {
     server = createServer((request, response) => {
       let body = '';
       request.on('data', (chunk: Buffer) => (body += chunk.toString()));
       request.on('end', () => {
-        seen.push({ method: request.method!, route: request.url!, body, auth: request.headers.authorization });
+        seen.push({ method: request.method!, route: request.url!, body, auth: request.headers.authorization, type: request.headers['content-type'] });
         const [status, payload] = script(request.method!, request.url!, body);
         response.writeHead(status, { 'content-type': 'application/json' });
         response.end(typeof payload === 'string' ? payload : JSON.stringify(payload));
@@ -94,6 +94,12 @@ describe('Recorder against a scripted producer', () => {
     const result = await new Recorder({ producerBaseUrl: url }).requestClip({ startMs: 10, stopMs: 20 });
     expect(result).to.deep.include({ jobId: 'c1', mode: 'epoch', path: '/x.mp4', startMs: 10, stopMs: 20, startPtsNs: null });
     expect(JSON.parse(seen[0]!.body)).to.deep.include({ start_epoch_ms: 10, stop_epoch_ms: 20 });
+  });
+
+  it('sends every POST (force_rotate too) as application/json with a JSON object body', async () => {
+    script = (method) => (method === 'POST' ? [200, { ok: true, sealed: null }] : [404, {}]);
+    await new Recorder({ producerBaseUrl: url }).forceRotate();
+    expect(seen).to.deep.equal([{ method: 'POST', route: '/force_rotate', body: '{}', auth: undefined, type: 'application/json' }]);
   });
 
   it('raises ClipHttpError for 409/404/non-JSON, ClipError for a failed job, ClipTimeoutError when it never ends', async () => {

@@ -1,3 +1,4 @@
+import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -49,6 +50,68 @@ describe('crypto: key files', () => {
     const error = thrownBy(() => loadKeyFile(bad));
     expect(error.message).to.match(/64 hex digits/);
     expect(error.message).not.to.include('secretsecret');
+  });
+
+  describe('checks before reading a key file', () => {
+    const posix = function (this: Mocha.Context) { if (process.platform === 'win32') this.skip(); };
+
+    it('refuses a key file of another user, but accepts one of root', function () {
+      posix.call(this);
+      if (process.getuid?.() !== 0) this.skip(); // chown needs root
+      const file = path.join(dir, 'theirs.key');
+      generateKeyFile(file);
+      fs.chownSync(file, 65534, 65534);
+      const error = thrownBy(() => loadKeyFile(file, 'key-file'));
+      expect(error.code).to.equal(-1002);
+      expect(error.field).to.equal('key-file');
+      expect(error.message).to.match(/belongs to another user \(uid 65534\)/);
+      fs.chownSync(file, 0, 0);
+      expect(loadKeyFile(file).key).to.have.length(32);
+      const me = path.join(dir, 'me');
+      generateIdentityFiles(me);
+      fs.chownSync(`${me}.pub`, 65534, 65534);
+      expect(thrownBy(() => loadRecipientFile(`${me}.pub`)).message).to.match(/belongs to another user/);
+    });
+
+    it('refuses a key in a folder anyone may write to, unless the folder has the sticky bit', function () {
+      posix.call(this);
+      const open = path.join(dir, 'open');
+      fs.mkdirSync(open);
+      const file = path.join(open, 'k.key');
+      generateKeyFile(file);
+      fs.chmodSync(open, 0o777);
+      expect(thrownBy(() => loadKeyFile(file)).message).to.match(/any user may write to .*no sticky bit/);
+      fs.chmodSync(open, 0o1777);
+      expect(loadKeyFile(file).key).to.have.length(32);
+    });
+
+    it('refuses a symlink, a folder and a named pipe without waiting for a writer', function () {
+      posix.call(this);
+      const file = path.join(dir, 'real.key');
+      generateKeyFile(file);
+      fs.symlinkSync(file, path.join(dir, 'link.key'));
+      expect(thrownBy(() => loadKeyFile(path.join(dir, 'link.key'))).message).to.match(/symbolic link/);
+      expect(thrownBy(() => loadKeyFile(dir)).message).to.match(/not a regular file \(a folder\)/);
+      const fifo = path.join(dir, 'pipe.key');
+      execFileSync('mkfifo', ['-m', '600', fifo]);
+      // In a child with a deadline: a load that waits for a writer must fail this test, not hang the run.
+      const module = new URL('../../../src/crypto/symmetric_key.js', import.meta.url).href;
+      const script = `import { loadKeyFile } from ${JSON.stringify(module)};
+        try { loadKeyFile(${JSON.stringify(fifo)}); console.log('loaded'); } catch (err) { console.log(err.message); }`;
+      const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 10_000 });
+      expect(run.signal, 'the load waited for a writer').to.equal(null);
+      expect(run.stdout).to.match(/not a regular file \(a named pipe\)/);
+    });
+
+    it('refuses a 1 GB file from its size, without reading it', function () {
+      posix.call(this);
+      const big = path.join(dir, 'big.key');
+      fs.closeSync(fs.openSync(big, 'wx', 0o600));
+      fs.truncateSync(big, 1 << 30); // sparse: costs no disk
+      const error = thrownBy(() => loadKeyFile(big));
+      expect(error.message).to.match(/is 1073741824 bytes; a key file has at most 8192/);
+      expect(thrownBy(() => loadIdentityFile(big)).message).to.match(/1073741824 bytes/);
+    });
   });
 
   it('X25519: the recorder needs only the public key; the identity decrypts, another identity cannot', () => {

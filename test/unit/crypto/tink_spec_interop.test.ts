@@ -14,7 +14,7 @@ const SALT = 32;
 const PREFIX = 7;
 const HEADER = 1 + SALT + PREFIX;
 
-/** The cameras-usb2 envelope as the README documents it: 24 fixed bytes, then a key block of the length at 22..23. */
+/** The cameras-usb2 envelope as docs/encryption.md documents it: 24 fixed bytes, then a key block of the length at 22..23. */
 function splitEnvelope(file: Buffer): { envelope: Buffer; segmentSize: number; tink: Buffer } {
   expect(file.subarray(0, 8).toString('ascii')).to.equal('CU2CRYPT');
   const envelopeLength = 24 + file.readUInt16BE(22);
@@ -97,7 +97,7 @@ describe('crypto: Tink spec interoperability (independent implementation in this
     expect(error).to.include({ reason: 'appended', segment: 1, offset: file.length });
   });
 
-  it('public-key mode: the content key unwraps as the README documents it, then the spec decryptor reads the file', () => {
+  it('public-key mode: the content key unwraps as docs/encryption.md documents it, then the spec decryptor reads the file', () => {
     const { privateKey, publicKey } = generateKeyPairSync('x25519');
     const plaintext = patternedBytes(1000, 'x25519');
     const file = encryptToBuffer({ kind: 'recipient', publicKey }, plaintext, segment, 64);

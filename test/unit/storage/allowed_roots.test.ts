@@ -40,6 +40,21 @@ describe('the path rule: every path a command names stays inside an allowed root
     expect(resolveAllowedPath('output_dir', 'link-in/trials', rule)).to.equal(path.join(top, 'base', 'link-in', 'trials'));
   });
 
+  it('answers an outside path with the same words whether it exists or not (no probing of other folders)', () => {
+    fs.mkdirSync(path.join(top, 'elsewhere', 'real'));
+    fs.symlinkSync(path.join(top, 'elsewhere', 'real'), path.join(top, 'base', 'to-real'));
+    fs.symlinkSync(path.join(top, 'elsewhere', 'missing'), path.join(top, 'base', 'to-missing'));
+    const answer = (requested: string) => {
+      const error = thrownBy(() => resolveAllowedPath('output_dir', requested, rule));
+      return { message: error.message.replace(JSON.stringify(requested), 'REQUESTED'), data: JSON.stringify(error.data) };
+    };
+    const existing = answer(path.join(top, 'elsewhere', 'real'));
+    expect(answer(path.join(top, 'elsewhere', 'missing'))).to.deep.equal(existing);
+    expect(answer('to-real/x')).to.deep.equal(existing);
+    expect(answer('to-missing/x')).to.deep.equal(existing);
+    expect(existing.message).not.to.include(path.join(top, 'elsewhere'));
+  });
+
   it('refuses NUL, newline and other control characters as -1002', () => {
     for (const requested of ['a\u0000b', 'a\nb', 'a\rb', 'tab\there']) {
       const error = thrownBy(() => resolveAllowedPath('session_dir', requested, rule));

@@ -8,8 +8,8 @@ import { DefaultTrialRecorderFactory } from '../../../src/storage/trial_recorder
 import { buildFrames, regularTimestamps } from '../../helpers/jpeg_frames.js';
 import { ManualClock, passthroughWriterOptions, trialContext } from '../../helpers/trial_fixtures.js';
 
-// The README says a resume after rotations continues in _partN, N = files so far + 1: this checks that sentence.
-describe('README: video part names after rotation and resume', () => {
+// docs/storage.md says a resume after rotations continues in _partN, N = files so far + 1: this checks that sentence.
+describe('docs/storage.md: video part names after rotation and resume', () => {
   let dir: string;
   beforeEach(() => { dir = mkdtempSync(path.join(tmpdir(), 'part-names-')); });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
