@@ -26,6 +26,8 @@ export class AppWindow {
     private readonly registry: ProcessRegistry,
     private readonly logger: Logger,
     private readonly onUnaskedExit: (exit: ProcessExit) => void,
+    /** Signals a whole process group (tests replace it: their fake children have no real group). */
+    private readonly signalGroup: GroupSignaller = killGroup,
   ) {}
 
   get open(): boolean {
@@ -39,7 +41,7 @@ export class AppWindow {
     const proc = this.registry.start(launch.browser, args, { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
     this.process = proc;
     void proc.exited.then((exit) => {
-      killGroup(proc.pid, 'SIGKILL');
+      this.signalGroup(proc.pid, 'SIGKILL');
       if (this.process !== proc) return;
       this.process = null;
       if (this.closing) return;
@@ -53,14 +55,16 @@ export class AppWindow {
     if (!proc) return;
     this.closing = true;
     // The whole group: the browser's helpers hold the window's X connection too.
-    killGroup(proc.pid, 'SIGTERM');
+    this.signalGroup(proc.pid, 'SIGTERM');
     await proc.stop({ termMs: CLOSE_MS });
-    killGroup(proc.pid, 'SIGKILL');
+    this.signalGroup(proc.pid, 'SIGKILL');
     if (this.process === proc) this.process = null;
   }
 }
 
-function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
+export type GroupSignaller = (pid: number | undefined, signal: NodeJS.Signals) => void;
+
+export function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
   if (pid === undefined) return;
   try {
     process.kill(-pid, signal);

@@ -24,7 +24,8 @@ export function appWindowArgs(url: string, geometry: WindowGeometry, profileDir:
     '--password-store=basic',
     '--use-mock-keychain',
     '--disable-gpu',
-    // Chromium refuses to run as root with its sandbox on (CI and some lab set-ups run as root).
-    ...(runningAsRoot ? ['--no-sandbox'] : []),
+    // Chromium refuses to run as root with its sandbox on (CI and some lab set-ups run as root);
+    // --test-type keeps it from covering the picture with a bar about that flag.
+    ...(runningAsRoot ? ['--no-sandbox', '--test-type'] : []),
   ];
 }

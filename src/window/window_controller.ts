@@ -3,7 +3,8 @@ import type { ModuleBus } from '../events/module_bus.js';
 import { StatusReporter } from '../events/status_reporter.js';
 import type { Logger } from '../logging/logger.js';
 import type { ProcessRegistry } from '../process/owned_process.js';
-import { AppWindow } from './app_window.js';
+import { AppWindow, type GroupSignaller } from './app_window.js';
+import type { IsExecutable } from '../ffmpeg/executable_search.js';
 import { locateBrowser } from './browser_locator.js';
 import { desktopMissing } from './desktop.js';
 import { parseGeometry, sameGeometry, type WindowGeometry } from './geometry.js';
@@ -33,6 +34,10 @@ export interface WindowControllerDeps {
   readonly instanceId: string | null;
   /** Made on first use: the browser profile folder (under the user's cache folder). */
   readonly profileDir: () => string;
+  /** Where programs are looked for (default: the real file system). */
+  readonly isExecutable?: IsExecutable;
+  /** Signals the browser's process group (default: the real one). */
+  readonly signalGroup?: GroupSignaller;
 }
 
 /** Where the window's page is: the module's own server, and passes when that server wants a token. */
@@ -68,7 +73,7 @@ export class WindowController implements ModuleWindow {
     this.requested = deps.request === null ? null : readGeometry(deps.request.geometry);
     if (typeof this.requested === 'object') this.lastGeometry = this.requested;
     this.reporter = new StatusReporter(deps.bus);
-    this.window = new AppWindow(deps.registry, deps.logger, () => this.onBrowserExit());
+    this.window = new AppWindow(deps.registry, deps.logger, () => this.onBrowserExit(), deps.signalGroup);
   }
 
   /** Whether the module should run an HTTP server for the window even with http off (known once prepared). */
@@ -140,7 +145,7 @@ export class WindowController implements ModuleWindow {
     if (typeof this.requested === 'string') return this.requested;
     const noDesktop = desktopMissing(this.deps.environment);
     if (noDesktop) return noDesktop;
-    const found = await locateBrowser(this.deps.settings.browser, this.deps.environment['PATH']);
+    const found = await locateBrowser(this.deps.settings.browser, this.deps.environment['PATH'], this.deps.isExecutable);
     if ('missing' in found) return found.missing;
     this.browser = found.path;
     return null;

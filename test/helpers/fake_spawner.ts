@@ -6,7 +6,9 @@ import type { ProcessSpawner } from '../../src/process/spawner.js';
 /** What a fake command does: print and exit, or fail to start. */
 export type FakeBehaviour =
   | { readonly stdout?: string; readonly stderr?: string; readonly code?: number }
-  | { readonly spawnError: string };
+  | { readonly spawnError: string }
+  /** Keeps running until it is killed (a browser, a server). */
+  | { readonly running: true };
 
 export interface SpawnCall {
   readonly command: string;
@@ -16,12 +18,16 @@ export interface SpawnCall {
 /** A spawner whose children follow a script chosen by command and arguments; records every call. */
 export class FakeSpawner implements ProcessSpawner {
   readonly calls: SpawnCall[] = [];
+  /** Every child handed out, in order (kill() one to play a process that died on its own). */
+  readonly children: ChildProcess[] = [];
 
   constructor(private readonly script: (command: string, args: readonly string[]) => FakeBehaviour) {}
 
   spawn(command: string, args: readonly string[], _options: SpawnOptions): ChildProcess {
     this.calls.push({ command, args });
-    return new FakeChild(this.script(command, args)) as unknown as ChildProcess;
+    const child = new FakeChild(this.script(command, args)) as unknown as ChildProcess;
+    this.children.push(child);
+    return child;
   }
 
   commands(): string[] {
@@ -55,6 +61,7 @@ class FakeChild extends EventEmitter {
       this.emit('error', Object.assign(new Error(`spawn ${behaviour.spawnError}`), { code: behaviour.spawnError }));
       return;
     }
+    if ('running' in behaviour) return;
     if (behaviour.stdout) this.stdout.write(behaviour.stdout);
     if (behaviour.stderr) this.stderr.write(behaviour.stderr);
     this.finish(behaviour.code ?? 0, null);

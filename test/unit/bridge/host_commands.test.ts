@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
 import { ASSIGN, startHarness, type Harness } from '../../helpers/module_harness.js';
+import { PREVIEW_INLINE_MAX_BYTES } from '../../../src/bridge/rest_camera_handlers.js';
 
 const FLAT = {
   command_id: 'CAMERAS:usb:usb1-1-2:1', device_id: 'usb:usb1-1-2', device_type: 'USB_Camera', port: '', baudrate: 0,
@@ -67,12 +68,68 @@ describe('host commands (mocked host, DI fakes)', () => {
     ]);
   });
 
-  it('toggle_preview and the window commands answer with what they did', async () => {
+  it('toggle_preview and the window commands answer with what they did (no window asked for: why not)', async () => {
     const [toggled] = await h.send('toggle_preview', { enabled: false });
     expect(toggled?.status === 'preview_toggled' && toggled.data.enabled).to.equal(false);
     for (const command of ['show_window', 'hide_window', 'get_geometry']) {
       const [state] = await h.send(command);
-      expect(state?.status === 'window_state' && state.data.available).to.equal(false);
+      expect(state?.status === 'window_state' && state.data).to.deep.include({ available: false, visible: false, geometry: null });
+      expect(state?.status === 'window_state' && state.data.reason).to.contain('no --window-geometry');
     }
+  });
+});
+
+describe('RPi_Logger REST commands for cameras (mocked host, DI fakes)', () => {
+  let h: Harness;
+  beforeEach(async () => { h = await startHarness(); });
+  afterEach(async () => { await h.close(); });
+
+  it('get_preview answers the newest frame as base64 JPEG in preview_frame', async () => {
+    const [none] = await h.send('get_preview', { camera_id: 'usb1-1-2' });
+    expect(none?.status === 'error' && none.data.code).to.equal(-1003);
+    await h.send('assign_device', ASSIGN);
+    const frame = h.captures.last.emitFrame();
+    const [preview] = await h.send('get_preview', { camera_id: 'usb1-1-2' });
+    if (preview?.status !== 'preview_frame') throw new Error(`got ${preview?.status}`);
+    expect(Buffer.from(preview.data.frame_base64 ?? '', 'base64').equals(frame.data)).to.equal(true);
+    expect(preview.data).to.deep.include({ format: 'jpeg', bytes: frame.data.length, sensor_timestamp_ns: frame.sensorTimestampNs.toString() });
+  });
+
+  it('get_preview leaves a frame too large for a status line out, and says so by its size', async () => {
+    await h.send('assign_device', ASSIGN);
+    const small = h.captures.last.emitFrame();
+    h.handle.runtime.channel.hub.publish({ ...small, data: Buffer.alloc(PREVIEW_INLINE_MAX_BYTES + 1, 7) });
+    const [preview] = await h.send('get_preview');
+    expect(preview?.status === 'preview_frame' && preview.data).to.deep.include({ frame_base64: null, bytes: PREVIEW_INLINE_MAX_BYTES + 1 });
+  });
+
+  it('capture_snapshot saves like take_snapshot, obeys the path rule, and refuses png', async () => {
+    await h.send('assign_device', ASSIGN);
+    const frame = h.captures.last.emitFrame();
+    const target = path.join(h.dir, 'rest.jpg');
+    const [saved] = await h.send('capture_snapshot', { camera_id: 'usb1-1-2', save_path: target, format: 'jpeg' });
+    expect(saved?.status === 'snapshot_saved' && saved.data.path).to.equal(target);
+    expect(fs.readFileSync(target).equals(frame.data)).to.equal(true);
+    const [outside] = await h.send('capture_snapshot', { save_path: '/etc/cameras-usb2-test.jpg' });
+    expect(outside?.status === 'error' && outside.data.code).to.equal(-1002);
+    expect(fs.existsSync('/etc/cameras-usb2-test.jpg')).to.equal(false);
+    const [png] = await h.send('capture_snapshot', { format: 'png' });
+    expect(png?.status === 'error' && png.data).to.deep.include({ code: -1002, field: 'format' });
+    const [defaulted] = await h.send('capture_snapshot', { save_path: null });
+    expect(defaulted?.status).to.equal('snapshot_saved');
+  });
+
+  it('set_resolution and set_fps go through apply_config\'s rules', async () => {
+    await h.send('assign_device', ASSIGN);
+    const [bad] = await h.send('set_resolution', { camera_id: 'usb1-1-2', width: 0, height: 480 });
+    expect(bad?.status === 'error' && bad.data.code).to.equal(-1002);
+    const fps = await h.send('set_fps', { camera_id: 'usb1-1-2', fps: 15 });
+    const applied = fps.find((m) => m.status === 'config_applied');
+    expect(applied?.status === 'config_applied' && applied.data.applied).to.include('record.fps');
+    expect(h.handle.runtime.currentConfig.record.fps).to.equal(15);
+    await h.send('record');
+    const [busy] = await h.send('set_resolution', { width: 320, height: 240 });
+    const [applyBusy] = await h.send('apply_config', { record: { width: 320, height: 240 } });
+    expect(busy?.status === 'error' && busy.data.code).to.equal(applyBusy?.status === 'error' ? applyBusy.data.code : 'no error');
   });
 });
