@@ -151,13 +151,13 @@ export class ClipService {
     const waitLimit = Math.max(maxWindowMs, defaultWait);
     if (maxWait > waitLimit) throw new ClipRejection(400, `max_wait_ms (${maxWait}) must be at most ${waitLimit}, the longest clip (segments.clip_max_window_ms)`);
     checkWindowLimits(requested, { maxWindowMs, maxWaitMs: maxWait, nowEpochMs: Date.now() });
-    const candidates = ring.list().filter((segment) => segment.frames > 0 && overlaps(requested.window, segment));
-    if (candidates.length === 0) throw new ClipRejection(409, 'no segments overlap requested window (possibly purged)');
-    const waitsForFrames = !windowRecorded(ring, requested.window);
-    this.checkRoom(waitsForFrames);
+    this.checkRoom(false);
     const folder = await ClipFolder.open(this.rootReal, body.out_dir ?? null);
     let task: ClipTask;
     try {
+      const candidates = ring.list().filter((segment) => segment.frames > 0 && overlaps(requested.window, segment));
+      if (candidates.length === 0) throw new ClipRejection(409, 'no segments overlap requested window (possibly purged)');
+      const waitsForFrames = !windowRecorded(ring, requested.window);
       const estimateBytes = this.estimateBytes(requested.window);
       const refusal = await this.disk.refusal(folder.real, estimateBytes);
       if (refusal !== null) throw new ClipRejection(507, refusal);
