@@ -75,6 +75,8 @@ export class ClipCutter {
     let announced = false;
     const sources = new Map<string, PlaintextSource>();
     const progress = { written: 0, sinceCheck: 0 };
+    // Told to the job only once its temp files are gone, so a client that sees it finished sees no leftovers.
+    let outcome: { status: 'done' | 'error' | 'cancelled'; message: string | null } = { status: 'error', message: 'clip job ended unexpectedly' };
     try {
       this.checkNoneLost(task);
       await this.checkDisk(task, progress.written);
@@ -126,18 +128,16 @@ export class ClipCutter {
         await unlink(await folder.pathFor(path.basename(job.timingPath))).catch(() => undefined); // ours, linked a moment ago
         throw err;
       }
-      job.status = 'done';
+      outcome = { status: 'done', message: null };
       const facts = { frames: job.frames, firstSensorTimestampNs: job.firstPtsNs, lastSensorTimestampNs: job.lastPtsNs };
       await this.announcer.closed(job.path, 'clip', facts);
       await this.announcer.closed(job.timingPath, 'timing', facts);
     } catch (err) {
       if (signal.aborted) {
-        job.status = 'cancelled';
-        job.message = signal.reason instanceof Error ? signal.reason.message : 'cancelled';
+        outcome = { status: 'cancelled', message: signal.reason instanceof Error ? signal.reason.message : 'cancelled' };
       } else {
-        job.status = 'error';
-        job.message = folder.readable(err instanceof Error ? err.message : String(err));
-        this.options.logger.warn('clips: job failed', { clip_id: job.clipId, error: job.message });
+        outcome = { status: 'error', message: folder.readable(err instanceof Error ? err.message : String(err)) };
+        this.options.logger.warn('clips: job failed', { clip_id: job.clipId, error: outcome.message });
       }
       await video?.close().catch(() => undefined);
       await timing?.close().catch(() => undefined);
@@ -147,7 +147,6 @@ export class ClipCutter {
         await this.announcer.closed(job.timingPath, 'timing', none);
       }
     } finally {
-      job.finishedMs = Date.now();
       for (const source of sources.values()) await source.close().catch(() => undefined);
       for (const file of temps) {
         await unlink(file).catch((err: unknown) => {
@@ -155,6 +154,9 @@ export class ClipCutter {
         });
       }
       await folder.close().catch(() => undefined);
+      job.status = outcome.status;
+      job.message = outcome.message;
+      job.finishedMs = Date.now();
     }
   }
 

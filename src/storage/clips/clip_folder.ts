@@ -32,14 +32,16 @@ export class ClipFolder {
   ) {}
 
   /**
-   * `requested` (relative to `root`, or absolute) as a folder inside `root` (a real path), 400
+   * `requested` (relative to `root`, or absolute) as a folder inside `root` (a real path; also
+   * named through `configuredRoot`, the clips folder as configured), 400
    * otherwise. A path outside the root is refused before anything is looked up, so the answer
    * never tells whether it exists.
    */
-  static async open(root: string, requested: string | null): Promise<ClipFolder> {
+  static async open(root: string, requested: string | null, configuredRoot: string = root): Promise<ClipFolder> {
     const named = requested === null || requested === '' ? root : path.resolve(root, requested);
     const shown = (requested ?? '').slice(0, 200);
-    if (!inside(root, named)) throw new ClipRejection(400, `out_dir must be inside the clips folder ${root}`);
+    // The folder as configured may be a link to the real one: absolute paths through it are fine.
+    if (!inside(root, named) && !inside(path.resolve(configuredRoot), named)) throw new ClipRejection(400, `out_dir must be inside the clips folder ${root}`);
     let real: string;
     try {
       real = await realpath(named);

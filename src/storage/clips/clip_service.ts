@@ -152,7 +152,7 @@ export class ClipService {
     if (maxWait > waitLimit) throw new ClipRejection(400, `max_wait_ms (${maxWait}) must be at most ${waitLimit}, the longest clip (segments.clip_max_window_ms)`);
     checkWindowLimits(requested, { maxWindowMs, maxWaitMs: maxWait, nowEpochMs: Date.now() });
     this.checkRoom(false);
-    const folder = await ClipFolder.open(this.rootReal, body.out_dir ?? null);
+    const folder = await ClipFolder.open(this.rootReal, body.out_dir ?? null, this.options.clipsDir);
     let task: ClipTask;
     try {
       const candidates = ring.list().filter((segment) => segment.frames > 0 && overlaps(requested.window, segment));
