@@ -7,6 +7,7 @@
     rec = Recorder(RecorderConfig("http://127.0.0.1:8765"), timebase=tb)
     clip = rec.request_clip(ClipRequest(start_pts_ns=a, stop_pts_ns=b, label="motion_event"))
     print(clip.status, clip.path)
+    rec.cancel(clip_id)   # DELETE /clip/{id}: stops a queued or running job (409 once it finished)
 
 pts values are integers of nanoseconds; they are sent as decimal strings (the producer
 accepts both and answers with strings, since they exceed 2^53 after 104 days of uptime).
