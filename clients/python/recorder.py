@@ -9,6 +9,7 @@
     clip = rec.request_clip(ClipRequest(start_pts_ns=newest - 3_000_000_000, stop_pts_ns=newest,
                                         label="motion_event"))
     print(clip.status, clip.path)
+    rec.cancel(clip_id)   # DELETE /clip/{id}: stops a queued or running job (409 once it finished)
 
 clip_example.py beside this file is that example as a script.
 
@@ -234,9 +235,9 @@ class Recorder:
             clip = payload.get("clip") if isinstance(payload.get("clip"), Mapping) else {}
             status = payload.get("status") or clip.get("status")
             last_status = status
-            if status == "error":
-                message = payload.get("message") or clip.get("message") or "clip job failed"
-                raise ClipError("clip %s failed: %s" % (clip_id, message))
+            if status in ("error", "cancelled"):
+                message = payload.get("message") or clip.get("message") or "clip job %s" % status
+                raise ClipError("clip %s %s: %s" % (clip_id, "failed" if status == "error" else "was cancelled", message))
             if status == "done":
                 path = payload.get("path") or clip.get("path")
                 return ClipResult(
@@ -250,6 +251,13 @@ class Recorder:
 
     def health(self) -> Mapping[str, Any]:
         return self._call("GET", "/health")
+
+    def cancel(self, clip_id: str) -> Mapping[str, Any]:
+        """DELETE /clip/{id}: cancels a queued or running job (its temp files are removed).
+
+        Returns the job's status (``cancelled``); ClipHttpError 409 when it already finished, 404 when unknown.
+        """
+        return self._call("DELETE", "/clip/" + urllib.parse.quote(clip_id, safe=""), {})
 
     def force_rotate(self) -> Mapping[str, Any]:
         return self._call("POST", "/force_rotate", {})

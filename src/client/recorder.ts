@@ -60,7 +60,7 @@ interface Normalized {
   readonly stopMs: number | null;
 }
 
-const TERMINAL = new Set(['done', 'error']);
+const TERMINAL = new Set(['done', 'error', 'cancelled']);
 
 function present<T>(value: T | null | undefined): value is T {
   return value !== null && value !== undefined;
@@ -151,9 +151,9 @@ export class Recorder {
       const status = (payload['status'] ?? clip['status']) as string | undefined;
       lastStatus = status ?? null;
       if (status !== undefined && TERMINAL.has(status)) {
-        if (status === 'error') {
-          const message = (payload['message'] ?? clip['message'] ?? 'clip job failed') as string;
-          throw new ClipError(`clip ${clipId} failed: ${message}`);
+        if (status === 'error' || status === 'cancelled') {
+          const message = (payload['message'] ?? clip['message'] ?? `clip job ${status}`) as string;
+          throw new ClipError(`clip ${clipId} ${status === 'error' ? 'failed' : 'was cancelled'}: ${message}`);
         }
         const path = (payload['path'] ?? clip['path'] ?? null) as string | null;
         return { jobId: clipId, status: 'done', path, ...window, raw: payload };
@@ -170,13 +170,21 @@ export class Recorder {
     return this.call('GET', '/health');
   }
 
+  /**
+   * DELETE /clip/{id}: cancels a queued or running job (its temp files are removed); resolves
+   * with the job's status (`cancelled`). HTTP 409 when it already finished, 404 when unknown.
+   */
+  cancel(clipId: string): Promise<Record<string, unknown>> {
+    return this.call('DELETE', `/clip/${encodeURIComponent(clipId)}`, {});
+  }
+
   /** POST /force_rotate (seals the producer's open segment). */
   forceRotate(): Promise<Record<string, unknown>> {
     return this.call('POST', '/force_rotate', {});
   }
 
   /** Every request that changes something carries a JSON body (the server refuses others, see request_guard.ts). */
-  private async call(method: 'GET' | 'POST', route: string, body?: unknown): Promise<Record<string, unknown>> {
+  private async call(method: 'GET' | 'POST' | 'DELETE', route: string, body?: unknown): Promise<Record<string, unknown>> {
     const headers: Record<string, string> = {};
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (this.config.token) headers['authorization'] = `Bearer ${this.config.token}`;

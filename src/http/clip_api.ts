@@ -16,6 +16,7 @@ export interface SegmentSettings {
   readonly retainMaxBytes: number | null;
   readonly clipQueueMax: number;
   readonly clipMaxWaitMs: number;
+  readonly clipMaxWindowMs: number;
 }
 
 /** The segments section with its folder defaults filled: <storage.base_path>/segments|clips/<stable_id>. */
@@ -30,6 +31,7 @@ export function segmentSettings(config: ResolvedConfig, stableId: string): Segme
     retainMaxBytes: s.retain_max_bytes,
     clipQueueMax: s.clip_queue_max,
     clipMaxWaitMs: s.clip_max_wait_ms,
+    clipMaxWindowMs: s.clip_max_window_ms,
   };
 }
 
@@ -74,18 +76,20 @@ export class ClipApi {
   static async start(options: ClipApiOptions): Promise<ClipApi> {
     const logger = options.logger ?? silentLogger;
     const settings = segmentSettings(options.config, options.stableId);
+    const thresholds = thresholdsFrom(options.config);
     const ring = new SegmentRing({
       dir: settings.dir, deviceId: options.stableId, mode: options.mode,
       segmentSeconds: settings.segmentSeconds, retainMinutes: settings.retainMinutes, retainMaxBytes: settings.retainMaxBytes,
       queueMaxFrames: options.config.capture.queue_max_frames,
       storage: options.diskGuard
-        ? { guard: options.diskGuard, thresholds: thresholdsFrom(options.config), checkIntervalMs: options.config.guard.check_interval_ms }
+        ? { guard: options.diskGuard, thresholds, checkIntervalMs: options.config.guard.check_interval_ms }
         : null,
       logger, ...(options.files ? { files: options.files } : {}),
     });
     const clips = new ClipService({
       ring, clipsDir: settings.clipsDir, deviceId: options.stableId, mode: () => ring.mode,
-      maxQueuedJobs: settings.clipQueueMax, defaultMaxWaitMs: settings.clipMaxWaitMs, logger,
+      maxQueuedJobs: settings.clipQueueMax, defaultMaxWaitMs: settings.clipMaxWaitMs, maxWindowMs: settings.clipMaxWindowMs, logger,
+      storage: options.diskGuard ? { guard: options.diskGuard, thresholds } : null,
       ...(options.files ? { files: options.files } : {}),
     });
     await clips.start();
@@ -105,11 +109,12 @@ export class ClipApi {
     return api;
   }
 
+  /** Cancels clip jobs first (queued ones are never run, the running one is aborted), then seals the ring. */
   async stop(): Promise<void> {
     this.unsubscribe?.();
     this.unsubscribe = null;
     await this.server?.close();
-    await this.ring.stop();
     await this.clips.close();
+    await this.ring.stop();
   }
 }

@@ -36,7 +36,7 @@ export function segmentJson(segment: SegmentInfo): Record<string, unknown> {
   };
 }
 
-/** GET /health, GET /segments, POST /force_rotate, POST /clip, GET /clip/{clip_id}. */
+/** GET /health, GET /segments, POST /force_rotate, POST /clip, GET /clip/{clip_id}, DELETE /clip/{clip_id}. */
 export function clipRoutes(options: ClipRoutesOptions): FastifyPluginAsync {
   const need = (): RingAndClips => {
     const current = options.current();
@@ -101,6 +101,23 @@ export function clipRoutes(options: ClipRoutesOptions): FastifyPluginAsync {
       const job = CLIP_ID.test(id) ? need().clips.get(id) : undefined;
       if (job === undefined) throw new HttpError(404, `unknown clip_id '${id.slice(0, 64)}'`);
       return clipJobJson(job);
+    });
+
+    // Answers once the job stopped and its temp files are gone: the status says cancelled.
+    app.delete<{ Params: { clip_id: string } }>('/clip/:clip_id', {
+      schema: {
+        body: { $ref: 'http/clip_cancel.schema.json' },
+        response: { 200: { $ref: 'http/clip_status.schema.json' }, '4xx': ERROR, '5xx': ERROR },
+      },
+    }, async (request) => {
+      const id = request.params.clip_id;
+      if (!CLIP_ID.test(id)) throw new HttpError(404, `unknown clip_id '${id.slice(0, 64)}'`);
+      try {
+        return clipJobJson(await need().clips.cancel(id));
+      } catch (err) {
+        if (err instanceof ClipRejection) throw new HttpError(err.statusCode, err.message);
+        throw err;
+      }
     });
   };
 }

@@ -233,6 +233,11 @@ print(json.dumps(out))
       [{ start_pts_ns: '1', stop_pts_ns: '2', out_dir: 'nope/none' }, 400, /does not exist/],
       [{ start_pts_ns: '1', stop_pts_ns: '2', bogus: 1 }, 400, /unknown field 'bogus'/],
       [{ start_pts_ns: '1', stop_pts_ns: '2', label: 'x'.repeat(20_000) }, 413, /./],
+      [{ start_epoch_ms: 0, stop_epoch_ms: 1.7e308 }, 400, /at most 8640000000000000/],
+      [{ start_epoch_ms: 1, stop_epoch_ms: 9e15 }, 400, /at most 8640000000000000/],
+      [{ start_pts_ns: '0', stop_pts_ns: '99999999999999999999', max_wait_ms: 600000 }, 400, /beyond int64/],
+      [{ start_pts_ns: '0', stop_pts_ns: '9000000000000000000', max_wait_ms: 600000 }, 400, /a clip may be at most 600 s/],
+      [{ start_pts_ns: '1', stop_pts_ns: '2', label: 'two\nlines' }, 400, /label must not contain control characters/],
     ];
     symlinkSync('/tmp', path.join(live.clips.clipsDir, 'escape'));
     cases.push([{ start_pts_ns: '1', stop_pts_ns: '2', out_dir: 'escape' }, 400, /inside the clips folder/]);
@@ -308,22 +313,45 @@ print(json.dumps(out))
     }
   });
 
-  it('retention never deletes a segment a clip job holds; once purged, its window gets 409', async () => {
+  it('cancels jobs with DELETE /clip/{id} from both clients: cancelled status, no temp files, 409 once finished', async () => {
+    const open = live.ring.openInfo!;
+    const ahead = (open.lastPtsNs + 3_000_000_000n).toString();
+    const submit = async (): Promise<string> => {
+      const response = await post(live.url, { start_pts_ns: open.firstPtsNs.toString(), stop_pts_ns: ahead, max_wait_ms: 8000 });
+      expect(response.status).to.equal(202);
+      return (await json(response))['clip_id'] as string;
+    };
+    const recorder = new Recorder({ producerBaseUrl: live.url });
+    const first = await submit();
+    const cancelled = await recorder.cancel(first);
+    expect(cancelled).to.deep.include({ ok: false, status: 'cancelled', message: 'cancelled by DELETE /clip/{id}' });
+    const again = await recorder.cancel(first).catch((err: unknown) => err);
+    expect((again as ClipHttpError).status).to.equal(409);
+    const second = await submit();
+    const { stdout } = await run('python3', ['-c', `
+import json, sys
+sys.path.insert(0, 'clients/python')
+from recorder import Recorder, RecorderConfig
+print(json.dumps(Recorder(RecorderConfig(producer_base_url=sys.argv[1])).cancel(sys.argv[2])))
+`, live.url, second]);
+    expect(JSON.parse(stdout)).to.deep.include({ status: 'cancelled' });
+    expect((await readdir(live.clips.clipsDir)).filter((name) => name.includes('.partial-'))).to.deep.equal([]);
+  });
+
+  it('a queued job pins nothing: retention keeps the sealed segments within retain_max_bytes; the job that lost one fails clearly', async () => {
     const oldest = live.ring.list()[0]!;
     const open = live.ring.openInfo!;
-    // A job from the oldest segment up to 2 s ahead of the recording holds every segment while it waits.
+    // Waits for 2 s still to be recorded: queued, not reading, so it holds no segment.
     const response = await post(live.url, { start_pts_ns: oldest.firstPtsNs.toString(), stop_pts_ns: (open.lastPtsNs + 2_000_000_000n).toString(), max_wait_ms: 2500 });
     expect(response.status).to.equal(202);
     const clipId = (await json(response))['clip_id'] as string;
     await live.ring.setRetention({ retainMaxBytes: 1_000_000 });
-    expect(live.ring.list()[0]!.id).to.equal(oldest.id);
-    expect(existsSync(oldest.videoPath)).to.equal(true);
-    const done = await waitForClip(live.url, clipId);
-    expect(done['status']).to.equal('done');
-    await sleep(200);
-    await live.ring.applyRetention();
     expect(existsSync(oldest.videoPath)).to.equal(false);
-    expect(live.ring.list().some((segment) => segment.id === oldest.id)).to.equal(false);
+    const sealedBytes = live.ring.list().filter((segment) => !segment.open).reduce((sum, segment) => sum + segment.bytes, 0);
+    expect(sealedBytes).to.be.at.most(1_000_000);
+    const failed = await waitForClip(live.url, clipId);
+    expect(failed['status']).to.equal('error');
+    expect(failed['message']).to.match(/was deleted by retention before the job could read it/);
     const purged = await post(live.url, { start_pts_ns: oldest.firstPtsNs.toString(), stop_pts_ns: (oldest.firstPtsNs + 1_000_000_000n).toString() });
     expect(purged.status).to.equal(409);
     expect((await json(purged))['message']).to.equal('no segments overlap requested window (possibly purged)');

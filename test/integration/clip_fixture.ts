@@ -83,8 +83,8 @@ export async function startLiveRing(options: LiveRingOptions = {}): Promise<Live
       unsubscribe();
       detach();
       await capture.stop();
-      await ring.stop();
       await clips.close();
+      await ring.stop();
       await registry.stopAll();
       if (!keep) await rm(root, { recursive: true, force: true });
     },

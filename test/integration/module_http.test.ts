@@ -1,4 +1,6 @@
 import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { expect } from 'chai';
 import { startLiveModule, synthetic, sleep, type LiveModule } from '../helpers/live_module.js';
 import { locatedTools } from '../helpers/run_tool.js';
@@ -47,6 +49,31 @@ describe('the module serves its HTTP side (web view, clip API, segment ring) on 
     m = null;
     const after = await fetch(`${url}/health`).then(() => 'answered', () => 'refused');
     expect(after).to.equal('refused');
+  });
+
+  it('on quit, cancels queued clip jobs instead of copying the ring, and stops promptly', async () => {
+    // Outside the module's folder, which close() removes.
+    const clipsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'quit-clips-'));
+    m = await startLiveModule({ http: { enabled: true }, segments: { enabled: true, segment_seconds: 2, clips_dir: clipsDir } });
+    const ready = m.statuses.find((s) => s.status === 'ready');
+    const url = ready?.status === 'ready' ? ready.data.http_url as string : '';
+    m.one(await m.send('assign_device', synthetic('synthetic:320x240@30')), 'device_ready');
+    await sleep(4500);
+    const health = await (await fetch(`${url}/health`)).json() as { segments: { oldest_epoch_ms: number } };
+    // Eight jobs from the oldest frame to 20 s ahead: all wait, queued, for frames still to come.
+    const body = JSON.stringify({ start_epoch_ms: health.segments.oldest_epoch_ms, stop_epoch_ms: Date.now() + 20_000, max_wait_ms: 25_000 });
+    for (let i = 0; i < 8; i += 1) {
+      const response = await fetch(`${url}/clip`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      expect(response.status, await response.clone().text()).to.equal(202);
+    }
+    const t0 = performance.now();
+    await m.close();
+    m = null;
+    const elapsed = performance.now() - t0;
+    const left = fs.readdirSync(clipsDir);
+    fs.rmSync(clipsDir, { recursive: true, force: true });
+    expect(left).to.deep.equal([]);
+    expect(elapsed, 'quit waited for the clip jobs').to.be.below(5000);
   });
 
   it('refuses to start (an error, no ready) when asked to listen beyond loopback without a token', async () => {

@@ -1,48 +1,16 @@
-import { link, mkdir, readdir, realpath, unlink } from 'node:fs/promises';
+import { mkdir, readdir, realpath, unlink } from 'node:fs/promises';
 import path from 'node:path';
-import { errnoCode } from '../../errors/errno.js';
 import { silentLogger, type Logger } from '../../logging/logger.js';
-import { PtsClock } from '../mkv/pts_clock.js';
 import type { SegmentRing } from '../segments/segment_ring.js';
-import type { SegmentInfo } from '../segments/segment_files.js';
-import type { PlaintextSource } from '../segments/plaintext_source.js';
-import { PLAIN_RING_FILES, RingAnnouncer, type RingFiles } from '../segments/ring_files.js';
-import type { ReservedFile } from '../name_reserver.js';
-import { plaintextName } from '../sinks/file_sinks.js';
-import { TimingCSVWriter } from '../timing_writer.js';
-import { ClipRejection, inTimeline, overlaps, requestedWindow, segmentRange, type ClipWindow, type WindowFields } from './clip_window.js';
-import { Mp4ClipWriter } from './mp4_writer.js';
+import { PLAIN_RING_FILES, type RingFiles } from '../segments/ring_files.js';
+import { ClipCutter, PARTIAL_MARK, windowRecorded, type ClipTask } from './clip_cutter.js';
+import { ClipDiskCheck, type ClipStorage } from './clip_disk.js';
+import { ClipFolder } from './clip_folder.js';
+import type { ClipJob, ClipRequestBody } from './clip_job.js';
+import { clipLabel } from './clip_label.js';
+import { checkWindowLimits, ClipRejection, overlaps, requestedWindow, type ClipWindow } from './clip_window.js';
 
-export type ClipStatus = 'queued' | 'running' | 'done' | 'error';
-
-export interface ClipRequestBody extends WindowFields {
-  readonly label?: string | null;
-  readonly out_dir?: string | null;
-  readonly filename?: string | null;
-  readonly max_wait_ms?: number | null;
-}
-
-/** One clip job as GET /clip/{id} reports it. */
-export interface ClipJob {
-  readonly clipId: string;
-  status: ClipStatus;
-  /** The final clip path once done (the planned one before). */
-  path: string;
-  timingPath: string;
-  message: string | null;
-  frames: number;
-  firstPtsNs: bigint | null;
-  lastPtsNs: bigint | null;
-  readonly label: string | null;
-  readonly mode: 'pts' | 'epoch';
-  readonly window: ClipWindow;
-  readonly startPtsNs: bigint | null;
-  readonly stopPtsNs: bigint | null;
-  readonly startEpochMs: number | null;
-  readonly stopEpochMs: number | null;
-  readonly submittedMs: number;
-  finishedMs: number | null;
-}
+export { clipJobJson, type ClipJob, type ClipRequestBody, type ClipStatus } from './clip_job.js';
 
 export interface ClipServiceOptions {
   readonly ring: SegmentRing;
@@ -54,6 +22,10 @@ export interface ClipServiceOptions {
   readonly maxQueuedJobs?: number;
   /** How long a job waits for the end of its window to be recorded, unless the request says. */
   readonly defaultMaxWaitMs?: number;
+  /** The longest window a clip may have (preroll and postroll included); also the longest wait a request may ask for. */
+  readonly maxWindowMs?: number;
+  /** The disk guard's thresholds, checked before a job is accepted and while it writes; null: not checked. */
+  readonly storage?: ClipStorage | null;
   /** Finished jobs remembered for GET /clip/{id}. */
   readonly historyMax?: number;
   readonly logger?: Logger;
@@ -63,10 +35,9 @@ export interface ClipServiceOptions {
   readonly files?: RingFiles;
 }
 
-export const CLIP_DEFAULTS = { maxQueuedJobs: 16, defaultMaxWaitMs: 30_000, maxWaitMsLimit: 600_000, historyMax: 1000 } as const;
-const FRAMES_PER_BATCH = 32;
-const WAIT_SLICE_MS = 250;
-const PARTIAL_MARK = '.partial-';
+export const CLIP_DEFAULTS = { maxQueuedJobs: 16, defaultMaxWaitMs: 30_000, maxWindowMs: 600_000, historyMax: 1000 } as const;
+/** How often waiting jobs are looked at when no frame arrives (ring stopped, deadlines). */
+const WAKE_MS = 250;
 
 /** A file name made safe: no folders, only [A-Za-z0-9._-], no leading dot, at most 120 characters. */
 export function sanitizeFilename(name: string): string {
@@ -75,36 +46,51 @@ export function sanitizeFilename(name: string): string {
 }
 
 function stamp(epochMs: number): string {
+  if (!Number.isFinite(epochMs) || Math.abs(epochMs) > 8.64e15) return 'undated';
   const iso = new Date(Math.floor(epochMs)).toISOString();
   return `${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 10)}-${iso.slice(11, 13)}${iso.slice(14, 16)}${iso.slice(17, 19)}${iso.slice(20, 23)}`;
 }
 
+/** A job accepted and not finished: its task, and once it runs, its end. */
+interface ActiveJob {
+  readonly task: ClipTask;
+  readonly abort: AbortController;
+  /** The window's end was not recorded yet when the job was accepted. */
+  readonly waitsForFrames: boolean;
+  settled: Promise<void> | null;
+}
+
 /**
- * Clip jobs: each cuts the frames whose pts lies in the requested window (plus pre/postroll)
- * out of the ring's segments, the open one included (its committed frames), and stores them
- * by stream copy in an MP4 plus a timing CSV with the original sensor timestamps. One job
- * runs at a time on its own queue (bounded: the next is refused with 429); the capture never
- * waits for it. Files are written under a temp name created exclusively in the target
- * folder and linked to their final name (never over an existing file) only when complete.
+ * Clip jobs: validates requests against the deployment's bounds (longest window, longest wait,
+ * free space), queues them (bounded: the next is refused with 429), and runs one at a time,
+ * the first whose window is recorded (or whose wait is over) first, so jobs waiting for frames
+ * still to come never hold up clips of the past. The capture never waits for a job. Jobs are
+ * cancelled by cancel() (DELETE /clip/{id}) and, queued or running, by close() at shutdown.
  */
 export class ClipService {
   private readonly jobs = new Map<string, ClipJob>();
-  private readonly queue: Array<{ job: ClipJob; maxWaitMs: number; release: () => void }> = [];
-  private running = false;
+  private readonly active = new Map<string, ActiveJob>();
+  private readonly queue: ActiveJob[] = [];
+  private running: ActiveJob | null = null;
   private counter = 0;
   private readonly idPrefix = Date.now().toString(16).slice(-8);
   private rootReal: string | null = null;
   private readonly logger: Logger;
   private idle: Promise<void> = Promise.resolve();
   private wakeIdle: (() => void) | null = null;
+  private wake: (() => void) | null = null;
   private closed = false;
   private readonly files: RingFiles;
-  private readonly announcer: RingAnnouncer;
+  private readonly disk: ClipDiskCheck;
+  private readonly cutter: ClipCutter;
 
   constructor(private readonly options: ClipServiceOptions) {
     this.logger = options.logger ?? silentLogger;
     this.files = options.files ?? PLAIN_RING_FILES;
-    this.announcer = new RingAnnouncer(this.files, this.logger);
+    this.disk = new ClipDiskCheck(options.storage ?? null, this.logger);
+    this.cutter = new ClipCutter({
+      ring: options.ring, files: this.files, deviceId: options.deviceId, mode: options.mode, disk: this.disk, logger: this.logger, onBatch: options.onBatch,
+    });
   }
 
   get clipsDir(): string {
@@ -122,51 +108,112 @@ export class ClipService {
     }
   }
 
-  /** Refuses new jobs and waits for the queue to drain. */
+  /** Refuses new jobs, cancels the queued ones (nothing is copied) and aborts the running one; resolves once it stopped. */
   async close(): Promise<void> {
     this.closed = true;
+    this.clearWake();
+    const reason = 'cancelled: the module is shutting down';
+    await Promise.all([...this.active.values()].map((entry) => this.stop(entry, reason)));
     await this.idle;
   }
 
   get pending(): number {
-    return this.queue.length + (this.running ? 1 : 0);
+    return this.active.size;
   }
 
   get(clipId: string): ClipJob | undefined {
     return this.jobs.get(clipId);
   }
 
-  /** Validates and queues a job; throws ClipRejection (400, 409, 429, 503). */
+  /**
+   * Cancels a queued or running job and removes its temp files; resolves with the job once it
+   * stopped. ClipRejection 404 for an unknown id, 409 for a job that already finished.
+   */
+  async cancel(clipId: string): Promise<ClipJob> {
+    const job = this.jobs.get(clipId);
+    if (job === undefined) throw new ClipRejection(404, `unknown clip_id '${clipId.slice(0, 64)}'`);
+    const entry = this.active.get(clipId);
+    if (entry === undefined) throw new ClipRejection(409, `clip job ${clipId} already finished (${job.status}); nothing to cancel`);
+    await this.stop(entry, 'cancelled by DELETE /clip/{id}');
+    return job;
+  }
+
+  /** Validates and queues a job; throws ClipRejection (400, 409, 429, 503, 507). */
   async submit(body: ClipRequestBody): Promise<ClipJob> {
     if (this.closed || this.rootReal === null) throw new ClipRejection(503, 'clip service is not running');
     const ring = this.options.ring;
     const requested = requestedWindow(body, ring.timebase.offsetNs);
-    const label = typeof body.label === 'string' && body.label.length > 0 ? body.label : null;
-    const maxWait = body.max_wait_ms ?? this.options.defaultMaxWaitMs ?? CLIP_DEFAULTS.defaultMaxWaitMs;
+    const label = clipLabel(body.label);
+    const maxWindowMs = this.options.maxWindowMs ?? CLIP_DEFAULTS.maxWindowMs;
+    const defaultWait = this.options.defaultMaxWaitMs ?? CLIP_DEFAULTS.defaultMaxWaitMs;
+    const maxWait = body.max_wait_ms ?? defaultWait;
     if (!Number.isFinite(maxWait) || maxWait < 0) throw new ClipRejection(400, 'max_wait_ms must be 0 or more');
-    const outDir = await this.outDir(body.out_dir ?? null);
-    const candidates = ring.list().filter((segment) => segment.frames > 0 && overlaps(requested.window, segment));
-    if (candidates.length === 0) throw new ClipRejection(409, 'no segments overlap requested window (possibly purged)');
-    if (this.pending >= (this.options.maxQueuedJobs ?? CLIP_DEFAULTS.maxQueuedJobs)) {
-      throw new ClipRejection(429, `too many clip jobs queued (${this.pending}); retry later`);
+    const waitLimit = Math.max(maxWindowMs, defaultWait);
+    if (maxWait > waitLimit) throw new ClipRejection(400, `max_wait_ms (${maxWait}) must be at most ${waitLimit}, the longest clip (segments.clip_max_window_ms)`);
+    checkWindowLimits(requested, { maxWindowMs, maxWaitMs: maxWait, nowEpochMs: Date.now() });
+    this.checkRoom(false);
+    const folder = await ClipFolder.open(this.rootReal, body.out_dir ?? null, this.options.clipsDir);
+    let task: ClipTask;
+    try {
+      const candidates = ring.list().filter((segment) => segment.frames > 0 && overlaps(requested.window, segment));
+      if (candidates.length === 0) throw new ClipRejection(409, 'no segments overlap requested window (possibly purged)');
+      const waitsForFrames = !windowRecorded(ring, requested.window);
+      const estimateBytes = this.estimateBytes(requested.window);
+      const refusal = await this.disk.refusal(folder.real, estimateBytes);
+      if (refusal !== null) throw new ClipRejection(507, refusal);
+      this.checkRoom(waitsForFrames); // again: other requests may have come in while this one waited for the disk
+      this.counter += 1;
+      const clipId = `clip-${this.idPrefix}${this.counter.toString(16).padStart(8, '0')}`;
+      const windowStartMs = requested.startEpochMs ?? ring.timebase.ptsToEpochMs(requested.startPtsNs!) ?? candidates[0]!.firstEpochMs;
+      const stem = this.stemFor(body.filename ?? null, label, windowStartMs, clipId);
+      const job: ClipJob = {
+        clipId, status: 'queued', path: folder.shown(`${stem}.mp4${this.files.sinks.suffix}`),
+        timingPath: folder.shown(`${stem}_timing.csv${this.files.sinks.suffix}`),
+        message: null, frames: 0, firstPtsNs: null, lastPtsNs: null, label, mode: requested.window.mode, window: requested.window,
+        startPtsNs: requested.startPtsNs, stopPtsNs: requested.stopPtsNs, startEpochMs: requested.startEpochMs, stopEpochMs: requested.stopEpochMs,
+        submittedMs: Date.now(), finishedMs: null,
+      };
+      const abort = new AbortController();
+      task = { job, maxWaitMs: maxWait, folder, segmentIds: candidates.map((segment) => segment.id), estimateBytes, signal: abort.signal };
+      const entry: ActiveJob = { task, abort, waitsForFrames, settled: null };
+      this.jobs.set(clipId, job);
+      this.active.set(clipId, entry);
+      this.queue.push(entry);
+    } catch (err) {
+      await folder.close().catch(() => undefined);
+      throw err;
     }
-    this.counter += 1;
-    const clipId = `clip-${this.idPrefix}${this.counter.toString(16).padStart(8, '0')}`;
-    const windowStartMs = requested.startEpochMs ?? ring.timebase.ptsToEpochMs(requested.startPtsNs!) ?? candidates[0]!.firstEpochMs;
-    const stem = this.stemFor(body.filename ?? null, label, windowStartMs, clipId);
-    const job: ClipJob = {
-      clipId, status: 'queued', path: path.join(outDir, `${stem}.mp4${this.files.sinks.suffix}`),
-      timingPath: path.join(outDir, `${stem}_timing.csv${this.files.sinks.suffix}`),
-      message: null, frames: 0, firstPtsNs: null, lastPtsNs: null, label, mode: requested.window.mode, window: requested.window,
-      startPtsNs: requested.startPtsNs, stopPtsNs: requested.stopPtsNs, startEpochMs: requested.startEpochMs, stopEpochMs: requested.stopEpochMs,
-      submittedMs: Date.now(), finishedMs: null,
-    };
-    const release = ring.acquire(candidates.map((segment) => segment.id));
-    this.jobs.set(clipId, job);
     this.forgetOld();
-    this.queue.push({ job, maxWaitMs: Math.min(maxWait, CLIP_DEFAULTS.maxWaitMsLimit), release });
     this.pump();
-    return job;
+    return task.job;
+  }
+
+  /**
+   * 429 when the queue is full, or when jobs waiting for frames still to come already take
+   * half of it: the other half stays free for windows already recorded.
+   */
+  private checkRoom(waitsForFrames: boolean): void {
+    const max = this.options.maxQueuedJobs ?? CLIP_DEFAULTS.maxQueuedJobs;
+    if (this.pending >= max) throw new ClipRejection(429, `too many clip jobs queued (${this.pending}); retry later`);
+    if (!waitsForFrames) return;
+    const waiting = [...this.active.values()].filter((entry) => entry.waitsForFrames).length;
+    if (waiting >= Math.max(1, Math.floor(max / 2))) {
+      throw new ClipRejection(429, `too many clip jobs waiting for frames still to be recorded (${waiting}); retry later`);
+    }
+  }
+
+  /** The clip's size at the rate the ring has been storing (a window is at most the longest clip). */
+  private estimateBytes(window: ClipWindow): number {
+    let bytes = 0;
+    let spanNs = 0n;
+    for (const segment of this.options.ring.list()) {
+      if (segment.frames < 2) continue;
+      bytes += segment.bytes;
+      spanNs += segment.lastPtsNs - segment.firstPtsNs;
+    }
+    if (spanNs <= 0n) return 0;
+    const windowNs = window.mode === 'pts' ? window.toNs - window.fromNs : window.toEpochNs - window.fromEpochNs;
+    return Math.ceil(bytes * (Number(windowNs) / Number(spanNs)));
   }
 
   private stemFor(filename: string | null, label: string | null, startMs: number, clipId: string): string {
@@ -179,263 +226,80 @@ export class ClipService {
     return `${base}_${stamp(startMs)}_${clipId.slice(-6)}`;
   }
 
-  /** out_dir resolved (relative to the clips folder), after realpath, inside the clips folder; 400 otherwise. */
-  private async outDir(requested: string | null): Promise<string> {
-    const root = this.rootReal!;
-    if (requested === null || requested === '') return root;
-    let real: string;
-    try {
-      real = await realpath(path.resolve(root, requested));
-    } catch (err) {
-      throw new ClipRejection(400, `out_dir '${requested.slice(0, 200)}' does not exist (${errnoCode(err) ?? 'unresolvable'})`);
-    }
-    const relative = path.relative(root, real);
-    if (relative.startsWith('..') || path.isAbsolute(relative)) {
-      throw new ClipRejection(400, `out_dir must be inside the clips folder ${root}`);
-    }
-    return real;
-  }
-
   private forgetOld(): void {
     const max = this.options.historyMax ?? CLIP_DEFAULTS.historyMax;
     if (this.jobs.size <= max) return;
-    for (const [id, job] of this.jobs) {
+    for (const id of this.jobs.keys()) {
       if (this.jobs.size <= max) break;
-      if (job.status === 'done' || job.status === 'error') this.jobs.delete(id);
+      if (!this.active.has(id)) this.jobs.delete(id);
     }
   }
 
+  /** A queued job is dropped (nothing was read); the running one is aborted and awaited. */
+  private async stop(entry: ActiveJob, reason: string): Promise<void> {
+    const index = this.queue.indexOf(entry);
+    if (index < 0) {
+      entry.abort.abort(new Error(reason));
+      await entry.settled;
+      return;
+    }
+    this.queue.splice(index, 1);
+    const { job } = entry.task;
+    job.status = 'cancelled';
+    job.message = reason;
+    job.finishedMs = Date.now();
+    this.active.delete(job.clipId);
+    await entry.task.folder.close().catch(() => undefined);
+    this.pump();
+  }
+
+  /** Runs the first job that can run now: its window's end is recorded, its wait is over, or the ring stopped. */
   private pump(): void {
-    if (this.running) return;
-    const next = this.queue.shift();
-    if (next === undefined) {
+    // Closing: what is queued is being cancelled, never started.
+    if (this.running !== null || (this.closed && this.queue.length > 0)) return;
+    if (this.queue.length === 0) {
+      this.clearWake();
       this.wakeIdle?.();
       this.wakeIdle = null;
       return;
     }
-    this.running = true;
+    const now = Date.now();
+    const ring = this.options.ring;
+    const index = this.queue.findIndex(({ task }) => ring.state !== 'running' || now >= task.job.submittedMs + task.maxWaitMs || windowRecorded(ring, task.job.window));
     if (this.wakeIdle === null) this.idle = new Promise((resolve) => (this.wakeIdle = resolve));
-    void this.run(next.job, next.maxWaitMs, next.release).finally(() => {
-      this.running = false;
+    if (index < 0) {
+      this.armWake();
+      return;
+    }
+    this.clearWake();
+    const entry = this.queue.splice(index, 1)[0]!;
+    this.running = entry;
+    entry.settled = this.cutter.run(entry.task).finally(() => {
+      this.active.delete(entry.task.job.clipId);
+      this.running = null;
       setImmediate(() => this.pump());
     });
   }
 
-  private async run(job: ClipJob, maxWaitMs: number, release: () => void): Promise<void> {
-    job.status = 'running';
-    const releases = [release];
-    const pinned = new Set<string>();
+  /** Looks at the queue again when frames are committed, or after WAKE_MS. */
+  private armWake(): void {
+    if (this.wake !== null) return;
     const ring = this.options.ring;
-    const dir = path.dirname(job.path);
-    const { sinks } = this.files;
-    const temps: string[] = [];
-    let video: Mp4ClipWriter | null = null;
-    let timing: TimingCSVWriter | null = null;
-    let announced = false;
-    const sources = new Map<string, PlaintextSource>();
-    try {
-      // Temp names created exclusively next to the final ones (an encrypted temp file is linked as is).
-      const tmpVideo = await this.reserveTemp(dir, job.path, job.clipId, temps);
-      const tmpTiming = await this.reserveTemp(dir, job.timingPath, job.clipId, temps);
-      video = await Mp4ClipWriter.create(tmpVideo.path, this.options.mode(), await sinks.open(tmpVideo.path, tmpVideo.handle, 'clip'));
-      timing = await TimingCSVWriter.open(tmpTiming.path, {
-        trial: 0, deviceId: this.options.deviceId, label: job.label, file: await sinks.open(tmpTiming.path, tmpTiming.handle, 'timing'),
-      });
-      this.announcer.opened(job.path, 'clip');
-      this.announcer.opened(job.timingPath, 'timing');
-      announced = true;
-      const progress = new Map<string, number>();
-      const clock = new PtsClock();
-      const deadline = job.submittedMs + maxWaitMs;
-      for (;;) {
-        // Frames committed before this point are all looked at in this pass.
-        const newest = this.newestInTimeline(job.window);
-        const newestPts = newest?.lastPtsNs ?? null;
-        const segments = ring.list().filter((segment) => segment.frames > 0 && overlaps(job.window, segment));
-        for (const segment of segments) {
-          if (!pinned.has(segment.id)) {
-            pinned.add(segment.id);
-            releases.push(ring.acquire([segment.id]));
-          }
-          await this.cutFrom(job, segment, progress, clock, video, timing, sources);
-        }
-        const end = this.windowEndIn(job.window, newest);
-        if (newestPts !== null && end !== null && newestPts >= end) break;
-        if (ring.state !== 'running' || Date.now() >= deadline) break;
-        await this.waitForFrames(Math.min(WAIT_SLICE_MS, deadline - Date.now()));
-      }
-      if (video.frames === 0) throw new Error('no frames in the requested window');
-      await video.finish();
-      await timing.close();
-      timing = null;
-      await linkIntoPlace(tmpTiming.path, job.timingPath);
-      try {
-        await linkIntoPlace(tmpVideo.path, job.path);
-      } catch (err) {
-        await unlink(job.timingPath).catch(() => undefined); // ours, linked a moment ago: no clip, no timing file
-        throw err;
-      }
-      job.status = 'done';
-      const facts = { frames: job.frames, firstSensorTimestampNs: job.firstPtsNs, lastSensorTimestampNs: job.lastPtsNs };
-      await this.announcer.closed(job.path, 'clip', facts);
-      await this.announcer.closed(job.timingPath, 'timing', facts);
-    } catch (err) {
-      job.status = 'error';
-      job.message = err instanceof Error ? err.message : String(err);
-      this.logger.warn('clips: job failed', { clip_id: job.clipId, error: job.message });
-      await video?.close().catch(() => undefined);
-      await timing?.close().catch(() => undefined);
-      if (announced) {
-        const none = { frames: 0, firstSensorTimestampNs: null, lastSensorTimestampNs: null, removed: true } as const;
-        await this.announcer.closed(job.path, 'clip', none);
-        await this.announcer.closed(job.timingPath, 'timing', none);
-      }
-    } finally {
-      job.finishedMs = Date.now();
-      for (const source of sources.values()) await source.close().catch(() => undefined);
-      for (const file of temps) {
-        await unlink(file).catch((err: unknown) => {
-          if (errnoCode(err) !== 'ENOENT') this.logger.warn('clips: temp file not removed', { file, error: String(err) });
-        });
-      }
-      for (const done of releases) done();
-    }
-  }
-
-  /**
-   * `.<final name>.partial-<clip id>` (plus `.enc` when encrypting: every file in an encrypted
-   * clips folder ends in `.enc`), created exclusively; noted in `temps` for removal.
-   */
-  private async reserveTemp(dir: string, finalPath: string, clipId: string, temps: string[]): Promise<ReservedFile> {
-    const suffix = this.files.sinks.suffix;
-    const plain = plaintextName(path.basename(finalPath), suffix);
-    const reserved = await this.files.reserver.reserveFile(dir, `.${plain}${PARTIAL_MARK}${clipId}`, suffix);
-    temps.push(reserved.path);
-    return reserved;
-  }
-
-  /** The segment of the current timeline with the latest frame (whose lastPtsNs says how far recording got). */
-  private newestInTimeline(window: ClipWindow): SegmentInfo | null {
-    const segments = this.options.ring.list().filter((segment) => segment.frames > 0 && inTimeline(segment, window.timelineOffsetNs));
-    return segments.at(-1) ?? null;
-  }
-
-  private windowEndIn(window: ClipWindow, segment: SegmentInfo | null): bigint | null {
-    if (segment === null) return null;
-    return segmentRange(window, segment)?.toNs ?? null;
-  }
-
-  /** Appends the segment's frames in the window that this job has not looked at yet. */
-  private async cutFrom(
-    job: ClipJob, segment: SegmentInfo, progress: Map<string, number>, clock: PtsClock,
-    video: Mp4ClipWriter, timing: TimingCSVWriter, sources: Map<string, PlaintextSource>,
-  ): Promise<void> {
-    const range = segmentRange(job.window, segment);
-    if (range === null) return;
-    const { rows, blocks } = await this.options.ring.frames(segment);
-    let index = progress.get(segment.id) ?? 0;
-    if (index >= rows.length) return;
-    const offset = segment.offsetNs;
-    let batch: Array<{ row: (typeof rows)[number]; block: (typeof blocks)[number] }> = [];
-    const flush = async (): Promise<void> => {
-      if (batch.length === 0) return;
-      await this.options.onBatch?.(job);
-      let source = sources.get(segment.id);
-      if (source === undefined) {
-        // Plain, or decrypted segment by segment as the frames are read (nothing decrypted lands on disk).
-        source = await this.options.ring.openVideo(segment);
-        sources.set(segment.id, source);
-      }
-      const frames: Array<{ data: Buffer; pts: number }> = [];
-      for (const { row, block } of batch) {
-        const data = await source.read(block.offset, block.size);
-        if (data.length !== block.size) throw new Error(`segment ${segment.id}: short read at ${block.offset}`);
-        // Same timeline: a constant offset, so clip pts keep the sensor spacing exactly.
-        const timelineNs = row.sensorTimestampNs + (inTimeline(segment, job.window.timelineOffsetNs) && job.window.timelineOffsetNs !== null ? job.window.timelineOffsetNs : offset);
-        frames.push({ data, pts: clock.next(timelineNs) });
-      }
-      await video.append(frames);
-      batch.forEach(({ row }, i) => {
-        timing.add({
-          recordTime: { unixNs: row.unixNs, monoNs: row.monoNs }, frameIndex: job.frames + i + 1,
-          sensorTimestampNs: row.sensorTimestampNs, videoPts: frames[i]!.pts,
-          droppedBefore: job.frames + i === 0 ? 0 : row.droppedBefore, videoFile: path.basename(job.path),
-        });
-      });
-      timing.commit(batch.length);
-      job.firstPtsNs ??= batch[0]!.row.sensorTimestampNs;
-      job.lastPtsNs = batch.at(-1)!.row.sensorTimestampNs;
-      job.frames += batch.length;
-      batch = [];
+    const wake = (): void => {
+      this.clearWake();
+      this.pump();
     };
-    for (; index < rows.length; index += 1) {
-      const row = rows[index]!;
-      if (row.sensorTimestampNs < range.fromNs) continue;
-      if (row.sensorTimestampNs > range.toNs) {
-        index = rows.length; // nothing later in this segment belongs to the window
-        break;
-      }
-      batch.push({ row, block: blocks[index]! });
-      if (batch.length >= FRAMES_PER_BATCH) await flush();
-    }
-    await flush();
-    progress.set(segment.id, index);
+    const timer = setTimeout(wake, WAKE_MS);
+    ring.once('committed', wake);
+    this.wake = () => {
+      clearTimeout(timer);
+      ring.off('committed', wake);
+    };
   }
 
-  private waitForFrames(ms: number): Promise<void> {
-    if (ms <= 0) return Promise.resolve();
-    const ring = this.options.ring;
-    return new Promise((resolve) => {
-      const done = (): void => {
-        clearTimeout(timer);
-        ring.off('committed', done);
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      ring.once('committed', done);
-    });
+  private clearWake(): void {
+    const clear = this.wake;
+    this.wake = null;
+    clear?.();
   }
-}
-
-/** Gives a complete temp file its final name without ever replacing an existing file. */
-async function linkIntoPlace(tmp: string, final: string): Promise<void> {
-  try {
-    await link(tmp, final);
-  } catch (err) {
-    if (errnoCode(err) === 'EEXIST') throw new Error(`${final} already exists; the clip was not written over it`);
-    throw err;
-  }
-  await unlink(tmp);
-}
-
-function windowPts(window: ClipWindow): { from: string | null; to: string | null } {
-  if (window.mode === 'pts') return { from: window.fromNs.toString(), to: window.toNs.toString() };
-  if (window.timelineOffsetNs === null) return { from: null, to: null };
-  const from = window.fromEpochNs - window.timelineOffsetNs;
-  const to = window.toEpochNs - window.timelineOffsetNs;
-  return { from: from < 0n ? '0' : from.toString(), to: to < 0n ? '0' : to.toString() };
-}
-
-/** A job as the HTTP API reports it (pts as decimal strings). */
-export function clipJobJson(job: ClipJob): Record<string, unknown> {
-  const clip = {
-    clip_id: job.clipId,
-    status: job.status,
-    path: job.status === 'done' ? job.path : null,
-    timing_path: job.status === 'done' ? job.timingPath : null,
-    frames: job.frames,
-    first_pts_ns: job.firstPtsNs?.toString() ?? null,
-    last_pts_ns: job.lastPtsNs?.toString() ?? null,
-    label: job.label,
-    mode: job.mode,
-    start_pts_ns: job.startPtsNs?.toString() ?? null,
-    stop_pts_ns: job.stopPtsNs?.toString() ?? null,
-    start_epoch_ms: job.startEpochMs,
-    stop_epoch_ms: job.stopEpochMs,
-    message: job.message,
-    // The window with pre/postroll in the capture clock's pts (an epoch window as mapped at submission).
-    from_pts_ns: windowPts(job.window).from,
-    to_pts_ns: windowPts(job.window).to,
-  };
-  return { ok: job.status !== 'error', status: job.status, path: clip.path, message: job.message, clip };
 }

@@ -3,13 +3,17 @@ import { epochMsToNs, TIMELINE_TOLERANCE_NS } from '../segments/timebase.js';
 
 /** A request the producer refuses: its HTTP status and a sentence. */
 export class ClipRejection extends Error {
-  constructor(readonly statusCode: 400 | 404 | 409 | 429 | 503, message: string) {
+  constructor(readonly statusCode: 400 | 404 | 409 | 429 | 503 | 507, message: string) {
     super(message);
     this.name = 'ClipRejection';
   }
 }
 
 const NS_PER_MS = 1_000_000n;
+/** pts are int64 where they come from (V4L2, ffmpeg); a larger number is no pts. */
+const INT64_MAX = 9_223_372_036_854_775_807n;
+/** The last instant a Date holds (clip names carry the start time); later epoch values are refused before any arithmetic. */
+const MAX_EPOCH_MS = 8.64e15;
 
 /** A pts in ns from JSON: a decimal string (exact) or a safe integer number. */
 export function parsePtsNs(value: unknown, field: string): bigint {
@@ -17,7 +21,9 @@ export function parsePtsNs(value: unknown, field: string): bigint {
     const text = value.trim();
     if (/^-\d+$/.test(text)) throw new ClipRejection(400, `${field} must not be negative`);
     if (!/^\d{1,20}$/.test(text)) throw new ClipRejection(400, `${field} must be an integer number of ns (a decimal string or a number)`);
-    return BigInt(text);
+    const pts = BigInt(text);
+    if (pts > INT64_MAX) throw new ClipRejection(400, `${field} is beyond int64 (${INT64_MAX}): no frame has such a pts`);
+    return pts;
   }
   if (typeof value === 'number') {
     if (!Number.isInteger(value)) throw new ClipRejection(400, `${field} must be an integer number of ns`);
@@ -84,11 +90,46 @@ export function requestedWindow(body: WindowFields, timelineOffsetNs: bigint | n
     throw new ClipRejection(400, 'start_epoch_ms and stop_epoch_ms must be numbers');
   }
   if (start < 0 || stop < 0) throw new ClipRejection(400, 'start_epoch_ms and stop_epoch_ms must not be negative');
+  if (start > MAX_EPOCH_MS || stop > MAX_EPOCH_MS) throw new ClipRejection(400, `start_epoch_ms and stop_epoch_ms must be at most ${MAX_EPOCH_MS} (a date)`);
   if (stop <= start) throw new ClipRejection(400, `stop_epoch_ms (${stop}) must be after start_epoch_ms (${start})`);
   return {
     window: { mode: 'epoch', fromEpochNs: epochMsToNs(start) - preNs, toEpochNs: epochMsToNs(stop) + postNs, timelineOffsetNs },
     startPtsNs: null, stopPtsNs: null, startEpochMs: start, stopEpochMs: stop,
   };
+}
+
+/** What a deployment allows one clip: its longest window and longest wait. */
+export interface WindowLimits {
+  /** Longest window, preroll and postroll included. */
+  readonly maxWindowMs: number;
+  /** The job's wait for the end of its window (max_wait_ms or the default). */
+  readonly maxWaitMs: number;
+  readonly nowEpochMs: number;
+}
+
+/**
+ * Refuses (400) a window longer than the deployment allows, or one ending later than the job
+ * could wait for: either would hold the queue and the disk for nothing. A pts window is placed
+ * on the wall clock with the capture's timebase (unknown before the first frame: not checked,
+ * there is nothing to cut then anyway).
+ */
+export function checkWindowLimits(requested: RequestedWindow, limits: WindowLimits): void {
+  const { window } = requested;
+  const fromNs = window.mode === 'pts' ? window.fromNs : window.fromEpochNs;
+  const toNs = window.mode === 'pts' ? window.toNs : window.toEpochNs;
+  const lengthNs = toNs - fromNs;
+  if (lengthNs > BigInt(Math.round(limits.maxWindowMs)) * NS_PER_MS) {
+    throw new ClipRejection(400, `the window is ${nsToSeconds(lengthNs)} s long with preroll and postroll; a clip may be at most ${limits.maxWindowMs / 1000} s (segments.clip_max_window_ms)`);
+  }
+  const endEpochNs = window.mode === 'epoch' ? toNs : window.timelineOffsetNs === null ? null : toNs + window.timelineOffsetNs;
+  const latestNs = epochMsToNs(limits.nowEpochMs + limits.maxWaitMs);
+  if (endEpochNs !== null && endEpochNs > latestNs) {
+    throw new ClipRejection(400, `the window ends ${nsToSeconds(endEpochNs - epochMsToNs(limits.nowEpochMs))} s from now, after now + max_wait_ms (${limits.maxWaitMs} ms): the job would give up before it was recorded`);
+  }
+}
+
+function nsToSeconds(ns: bigint): string {
+  return (Number(ns / NS_PER_MS) / 1000).toFixed(3).replace(/\.?0+$/, '');
 }
 
 export function inTimeline(segment: SegmentInfo, timelineOffsetNs: bigint | null): boolean {

@@ -120,6 +120,17 @@ describe('Recorder against a scripted producer', () => {
     expect(failed).to.be.instanceOf(ClipError);
     expect((failed as Error).message).to.match(/disk full/);
 
+    script = (method) => (method === 'POST' ? [202, { id: 'c5' }] : [200, { ok: false, status: 'cancelled', message: 'cancelled by DELETE /clip/{id}' }]);
+    const cancelled = await new Recorder({ producerBaseUrl: url, pollIntervalMs: 10, finishGraceMs: 0 }).requestClip({ startMs: 1, stopMs: 2, maxWaitMs: 5000 }).catch((err: unknown) => err);
+    expect(cancelled).to.be.instanceOf(ClipError);
+    expect(cancelled).not.to.be.instanceOf(ClipTimeoutError);
+    expect((cancelled as Error).message).to.equal('clip c5 was cancelled: cancelled by DELETE /clip/{id}');
+
+    seen.length = 0;
+    script = () => [200, { ok: false, status: 'cancelled' }];
+    expect(await new Recorder({ producerBaseUrl: url }).cancel('clip/x')).to.deep.equal({ ok: false, status: 'cancelled' });
+    expect(seen.map(({ method, route, body }) => ({ method, route, body }))).to.deep.equal([{ method: 'DELETE', route: '/clip/clip%2Fx', body: '{}' }]);
+
     script = (method) => (method === 'POST' ? [202, { id: 'c4' }] : [200, { status: 'running' }]);
     const slow = await new Recorder({ producerBaseUrl: url, pollIntervalMs: 10, finishGraceMs: 0 }).requestClip({ startMs: 1, stopMs: 2, maxWaitMs: 100 }).catch((err: unknown) => err);
     expect(slow).to.be.instanceOf(ClipTimeoutError);

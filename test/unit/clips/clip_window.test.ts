@@ -25,7 +25,9 @@ const segment = (first: bigint, last: bigint, open = false, offsetNs = 1_000n): 
 
 describe('clip windows', () => {
   it('reads pts as decimal strings or safe integers, exactly', () => {
-    expect(parsePtsNs('18446744073709551615', 'x')).to.equal(18446744073709551615n);
+    expect(parsePtsNs('9223372036854775807', 'x')).to.equal(9223372036854775807n);
+    rejects(() => parsePtsNs('9223372036854775808', 'stop_pts_ns'), 400, /stop_pts_ns is beyond int64/);
+    rejects(() => parsePtsNs('99999999999999999999', 'stop_pts_ns'), 400, /beyond int64/);
     expect(parsePtsNs(' 42 ', 'x')).to.equal(42n);
     expect(parsePtsNs(9007199254740991, 'x')).to.equal(9007199254740991n);
     rejects(() => parsePtsNs(2 ** 60, 'start_pts_ns'), 400, /2\^53.*decimal string/);
