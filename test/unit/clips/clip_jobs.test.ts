@@ -6,6 +6,15 @@ import { expect } from 'chai';
 import type { CapturedFrame } from '../../../src/camera_core/types.js';
 import { clipRoutes } from '../../../src/http/clip_routes.js';
 import { buildHttpApp } from '../../../src/http/server.js';
+import type { FastifyInstance } from 'fastify';
+
+/** The request guard serves only a listening server, and only requests whose Host names it. */
+async function listenOnLoopback(app: FastifyInstance): Promise<string> {
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const address = app.server.address();
+  if (address === null || typeof address === 'string') throw new Error('no TCP address');
+  return `127.0.0.1:${address.port}`;
+}
 import { ClipService, type ClipJob, type ClipServiceOptions } from '../../../src/storage/clips/clip_service.js';
 import { ClipRejection } from '../../../src/storage/clips/clip_window.js';
 import { DiskGuard, type DiskStats, type DiskStatsProvider } from '../../../src/storage/disk_guard.js';
@@ -119,8 +128,9 @@ describe('clip jobs: bounds, cancel, shutdown, pins, disk, out_dir, labels (fake
     await start();
     const app = buildHttpApp({ strictResponses: true });
     await app.register(clipRoutes({ current: () => ({ ring, clips }) }));
+    const host = await listenOnLoopback(app);
     try {
-      const post = (body: unknown) => app.inject({ method: 'POST', url: '/clip', payload: body as Record<string, unknown> });
+      const post = (body: unknown) => app.inject({ method: 'POST', url: '/clip', headers: { host }, payload: body as Record<string, unknown> });
       for (const body of [{ start_epoch_ms: 0, stop_epoch_ms: 1.7e308 }, { start_epoch_ms: 1, stop_epoch_ms: 9e15 }, { start_pts_ns: '0', stop_pts_ns: '99999999999999999999' }]) {
         const response = await post(body);
         expect(response.statusCode, response.body).to.equal(400);
@@ -203,13 +213,14 @@ describe('clip jobs: bounds, cancel, shutdown, pins, disk, out_dir, labels (fake
     await start({ onBatch: gate.hook });
     const app = buildHttpApp({ strictResponses: true });
     await app.register(clipRoutes({ current: () => ({ ring, clips }) }));
+    const host = await listenOnLoopback(app);
     try {
       await clips.submit(window(0, 100, { label: 'slow' }));
       const queued = await clips.submit(window(0, 10));
-      const response = await app.inject({ method: 'DELETE', url: `/clip/${queued.clipId}`, payload: {} });
+      const response = await app.inject({ method: 'DELETE', url: `/clip/${queued.clipId}`, headers: { host }, payload: {} });
       expect(response.statusCode, response.body).to.equal(200);
       expect(JSON.parse(response.body)).to.deep.include({ ok: false, status: 'cancelled', message: 'cancelled by DELETE /clip/{id}' });
-      const again = await app.inject({ method: 'DELETE', url: `/clip/${queued.clipId}`, payload: {} });
+      const again = await app.inject({ method: 'DELETE', url: `/clip/${queued.clipId}`, headers: { host }, payload: {} });
       expect(again.statusCode).to.equal(409);
     } finally {
       gate.release();
