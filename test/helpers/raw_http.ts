@@ -23,7 +23,9 @@ export function rawRequest(origin: string, request: RawRequest): Promise<RawAnsw
   return new Promise((resolve, reject) => {
     const outgoing = http.request({
       host: url.hostname, port: Number(url.port), method: request.method ?? 'GET', path: request.path,
-      headers: { ...request.headers }, agent: false, setHost: false,
+      // Node sends a DELETE's body without a length unless told: the server would read it as a second request.
+      headers: { ...(request.body === undefined ? {} : { 'content-length': String(Buffer.byteLength(request.body)) }), ...request.headers },
+      agent: false, setHost: false,
     }, (response) => {
       const chunks: Buffer[] = [];
       const done = (): void => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks).toString('utf8') });

@@ -4,7 +4,7 @@ import { readManifest } from '../../src/host/manifest.js';
 import { MANIFEST_PATH, seenStatuses } from './status_log.js';
 
 /** The suites whose scenarios between them make the module emit every status of the manifest. */
-const COVERING_FILES = ['runtime_commands.test.js', 'startup_repair.test.js', 'runtime_recording.test.js', 'runtime_storage.test.js', 'reconnect.test.js', 'host_mapping.test.js'];
+const COVERING_FILES = ['runtime_commands.test.js', 'startup_repair.test.js', 'runtime_recording.test.js', 'runtime_storage.test.js', 'reconnect.test.js', 'host_mapping.test.js', 'host_commands.test.js'];
 
 function filesOf(suite: Suite): string[] {
   return [...(suite.file ? [suite.file] : []), ...suite.suites.flatMap(filesOf)];

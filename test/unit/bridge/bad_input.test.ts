@@ -50,6 +50,8 @@ const MINIMAL_VALID: Record<string, Record<string, unknown>> = {
   control_change: { control: 'gain', value: 1 },
   set_log_level: { level: 'info' },
   toggle_preview: { enabled: true },
+  set_resolution: { width: 640, height: 480 },
+  set_fps: { fps: 30 },
 };
 
 function generatedCases(): Case[] {

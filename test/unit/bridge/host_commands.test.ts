@@ -3,6 +3,7 @@ import path from 'node:path';
 import { expect } from 'chai';
 import { ASSIGN, startHarness, type Harness } from '../../helpers/module_harness.js';
 import { PREVIEW_INLINE_MAX_BYTES } from '../../../src/bridge/rest_camera_handlers.js';
+import type { ModuleWindow } from '../../../src/window/window_port.js';
 
 const FLAT = {
   command_id: 'CAMERAS:usb:usb1-1-2:1', device_id: 'usb:usb1-1-2', device_type: 'USB_Camera', port: '', baudrate: 0,
@@ -76,6 +77,36 @@ describe('host commands (mocked host, DI fakes)', () => {
       expect(state?.status === 'window_state' && state.data).to.deep.include({ available: false, visible: false, geometry: null });
       expect(state?.status === 'window_state' && state.data.reason).to.contain('no --window-geometry');
     }
+  });
+});
+
+describe('window commands with a window (mocked host, a fake window)', () => {
+  let h: Harness;
+  let visible = false;
+  const geometry = { x: 10, y: 20, width: 640, height: 480 };
+  const window: ModuleWindow = {
+    wanted: true,
+    prepare: async () => undefined,
+    attach: () => undefined,
+    noteGeometry: () => undefined,
+    close: async () => { visible = false; },
+    state: () => ({ available: true, visible, geometry, reason: visible ? null : 'hidden' }),
+    show: async () => { visible = true; return window.state(); },
+    hide: async () => { visible = false; return window.state(); },
+    beforeQuit: async () => undefined,
+  };
+  beforeEach(async () => { h = await startHarness({ overrides: { Window: window } }); });
+  afterEach(async () => { await h.close(); });
+
+  it('answers show_window, hide_window and get_geometry as RPi_Logger\'s own camera module does', async () => {
+    const [shown] = await h.send('show_window', { command_id: 's1' });
+    expect(shown?.status === 'window_shown' && shown.data).to.deep.equal({ geometry, instance_id: null });
+    expect(shown?.command_id).to.equal('s1');
+    const [where] = await h.send('get_geometry');
+    expect(where?.status === 'geometry_changed' && where.data).to.deep.equal({ ...geometry, instance_id: null });
+    const [hidden] = await h.send('hide_window');
+    expect(hidden?.status === 'window_hidden' && hidden.data).to.deep.equal({ instance_id: null });
+    expect(visible).to.equal(false);
   });
 });
 
